@@ -1,0 +1,500 @@
+//! Reading input records (accounts, requests, tickets...) from CSV and JSON, row by row.
+//!
+//! A file-level problem (unreadable file, no `id` column, malformed JSON) is an
+//! [`InputError`] for the whole file. A problem in one row (no id, duplicate id) is an
+//! [`InputError`] for that row only: the other rows are still returned, in file order, so a
+//! batch never drops a row silently.
+//!
+//! Cells are kept as [`Value`]s; whether a cell must be a number is decided later by the
+//! rubric that reads it, so the error can name the column the rubric expected.
+//!
+//! Rows are numbered from 1 in data order (the CSV header is not a row); CSV errors also
+//! name the file line.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::decimal::{decimal_from_f64_literal, parse_decimal};
+
+/// One cell of an input record.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    /// A number, exact.
+    Number(Decimal),
+    /// Text that is not a number (a name, a segment, or a typo in a numeric column).
+    Text(String),
+    /// A JSON boolean.
+    Bool(bool),
+    /// Any other JSON structure (lists, objects), for rubrics that read them.
+    Json(serde_json::Value),
+}
+
+impl Value {
+    /// Reads a CSV cell: empty means absent (`None`), a decimal is a number, else text.
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::input::Value;
+    /// assert_eq!(Value::from_cell("  "), None);
+    /// assert!(matches!(Value::from_cell("12.5"), Some(Value::Number(_))));
+    /// assert!(matches!(Value::from_cell("Gold"), Some(Value::Text(_))));
+    /// ```
+    pub fn from_cell(cell: &str) -> Option<Value> {
+        let t = cell.trim();
+        if t.is_empty() {
+            return None;
+        }
+        Some(match parse_decimal(t) {
+            Ok(d) => Value::Number(d),
+            Err(_) => Value::Text(t.to_string()),
+        })
+    }
+
+    /// Reads a JSON value: `null` means absent, numbers keep the literal as written,
+    /// numeric strings are numbers.
+    pub fn from_json(v: &serde_json::Value) -> Option<Value> {
+        match v {
+            serde_json::Value::Null => None,
+            serde_json::Value::Bool(b) => Some(Value::Bool(*b)),
+            serde_json::Value::Number(n) => Some(json_number(n)),
+            serde_json::Value::String(s) => {
+                Value::from_cell(s).or(Some(Value::Text(String::new())))
+            }
+            other => Some(Value::Json(other.clone())),
+        }
+    }
+
+    /// The number in this cell, or a message saying what it holds instead.
+    ///
+    /// # Errors
+    /// A message naming the non-numeric content.
+    pub fn as_number(&self) -> Result<Decimal, String> {
+        match self {
+            Value::Number(d) => Ok(*d),
+            Value::Text(t) => Err(format!("`{t}` is not a number")),
+            Value::Bool(b) => Err(format!("`{b}` is not a number")),
+            Value::Json(j) => Err(format!("`{j}` is not a number")),
+        }
+    }
+}
+
+fn json_number(n: &serde_json::Number) -> Value {
+    if let Some(i) = n.as_i64() {
+        return Value::Number(Decimal::from(i));
+    }
+    if let Some(u) = n.as_u64() {
+        return Value::Number(Decimal::from(u));
+    }
+    match n.as_f64().map(decimal_from_f64_literal) {
+        Some(Ok(d)) => Value::Number(d),
+        _ => Value::Text(n.to_string()),
+    }
+}
+
+/// One input record: an id, its cells, and anything structured the file carried for it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Record {
+    /// The record's id (the `id` column).
+    pub id: String,
+    /// 1-based data row in its file (0 when built in code).
+    pub row: usize,
+    /// Cells by column name, absent cells omitted.
+    pub values: BTreeMap<String, Value>,
+}
+
+impl Record {
+    /// Builds a record in code.
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::input::Record;
+    /// use rust_decimal::Decimal;
+    /// let r = Record::new("acme").with("product_adoption", Decimal::from(80));
+    /// assert_eq!(r.number("product_adoption"), Some(Ok(Decimal::from(80))));
+    /// ```
+    pub fn new(id: impl Into<String>) -> Record {
+        Record {
+            id: id.into(),
+            row: 0,
+            values: BTreeMap::new(),
+        }
+    }
+
+    /// Adds a numeric cell.
+    pub fn with(mut self, column: impl Into<String>, value: Decimal) -> Record {
+        self.values.insert(column.into(), Value::Number(value));
+        self
+    }
+
+    /// Adds a cell of any kind.
+    pub fn with_value(mut self, column: impl Into<String>, value: Value) -> Record {
+        self.values.insert(column.into(), value);
+        self
+    }
+
+    /// The cell in `column` as a number: `None` when absent, `Some(Err)` when not numeric.
+    pub fn number(&self, column: &str) -> Option<Result<Decimal, String>> {
+        self.values.get(column).map(Value::as_number)
+    }
+
+    /// The cell in `column` as text (numbers and booleans printed), `None` when absent.
+    pub fn text(&self, column: &str) -> Option<String> {
+        self.values.get(column).map(|v| match v {
+            Value::Number(d) => d.to_string(),
+            Value::Text(t) => t.clone(),
+            Value::Bool(b) => b.to_string(),
+            Value::Json(j) => j.to_string(),
+        })
+    }
+}
+
+/// Where a row is: its number and, for CSV, its line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RowRef {
+    /// 1-based data row.
+    pub row: usize,
+    /// 1-based line in a CSV file, when the row came from one.
+    pub line: Option<u64>,
+}
+
+impl fmt::Display for RowRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "row {} (line {l})", self.row),
+            None => write!(f, "row {}", self.row),
+        }
+    }
+}
+
+/// Errors reading input records.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum InputError {
+    /// The file could not be read.
+    #[error("{file}: cannot read input: {message}")]
+    Io {
+        /// The file as given.
+        file: String,
+        /// The operating system's reason.
+        message: String,
+    },
+    /// The file as a whole is unusable (bad extension, malformed CSV/JSON, no `id` column).
+    #[error("{file}: {message}")]
+    File {
+        /// The file as given.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// One row is unusable; the other rows are still read.
+    #[error("{file}: {at}: {message}")]
+    Row {
+        /// The file as given.
+        file: String,
+        /// Which row.
+        at: RowRef,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl InputError {
+    /// A short stable code for bindings.
+    pub fn code(&self) -> &'static str {
+        match self {
+            InputError::Io { .. } => "input_io",
+            InputError::File { .. } => "input_file",
+            InputError::Row { .. } => "input_row",
+        }
+    }
+
+    /// The 1-based row of a row error.
+    pub fn row(&self) -> Option<usize> {
+        match self {
+            InputError::Row { at, .. } => Some(at.row),
+            _ => None,
+        }
+    }
+}
+
+/// Records read from a file: every data row in order, each read or failed.
+pub type Rows = Vec<Result<Record, InputError>>;
+
+/// Reads records from a `.csv` or `.json` file.
+///
+/// # Errors
+/// [`InputError::Io`] or [`InputError::File`] when the file as a whole cannot be used.
+pub fn read_path(path: &Path) -> Result<Rows, InputError> {
+    let file = path.display().to_string();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let text = std::fs::read_to_string(path).map_err(|e| InputError::Io {
+        file: file.clone(),
+        message: e.to_string(),
+    })?;
+    match ext.as_deref() {
+        Some("csv") => read_csv(&file, &text),
+        Some("json") => read_json(&file, &text),
+        _ => Err(InputError::File {
+            file,
+            message: "expected a `.csv` or `.json` file".into(),
+        }),
+    }
+}
+
+/// Reads records from CSV text with a header row that has an `id` column.
+///
+/// A UTF-8 byte-order mark and CRLF line ends are accepted; empty cells are absent values.
+///
+/// # Errors
+/// [`InputError::File`] for a missing header, a missing `id` column or duplicate column names.
+///
+/// # Example
+/// ```
+/// use csrubric::input::read_csv;
+/// let rows = read_csv("a.csv", "id,score\nacme,80\n,70\nbeta,\n")?;
+/// assert_eq!(rows.len(), 3);
+/// assert!(rows[0].is_ok());
+/// assert_eq!(rows[1].as_ref().unwrap_err().to_string(), "a.csv: row 2 (line 3): missing `id`");
+/// assert!(rows[2].as_ref().unwrap().values.is_empty());
+/// # Ok::<(), csrubric::input::InputError>(())
+/// ```
+pub fn read_csv(file: &str, text: &str) -> Result<Rows, InputError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| InputError::File {
+            file: file.into(),
+            message: format!("cannot read the header row: {e}"),
+        })?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let mut seen = HashSet::new();
+    for h in &headers {
+        if !seen.insert(h.as_str()) {
+            return Err(InputError::File {
+                file: file.into(),
+                message: format!("duplicate column `{h}`"),
+            });
+        }
+    }
+    let id_col = headers
+        .iter()
+        .position(|h| h == "id")
+        .ok_or_else(|| InputError::File {
+            file: file.into(),
+            message: "no `id` column in the header row".into(),
+        })?;
+    let mut rows = Vec::new();
+    let mut ids = HashSet::new();
+    for (i, rec) in reader.records().enumerate() {
+        let row = i + 1;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                rows.push(Err(InputError::Row {
+                    file: file.into(),
+                    at: RowRef { row, line },
+                    message: csv_message(&e),
+                }));
+                continue;
+            }
+        };
+        let at = RowRef {
+            row,
+            line: rec.position().map(|p| p.line()),
+        };
+        let id = rec.get(id_col).unwrap_or("").trim().to_string();
+        let mut values = BTreeMap::new();
+        for (h, cell) in headers.iter().zip(rec.iter()) {
+            if h == "id" {
+                continue;
+            }
+            if let Some(v) = Value::from_cell(cell) {
+                values.insert(h.clone(), v);
+            }
+        }
+        rows.push(check_id(file, at, id, values, &mut ids));
+    }
+    Ok(rows)
+}
+
+fn csv_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("has {len} fields but the header has {expected_len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn check_id(
+    file: &str,
+    at: RowRef,
+    id: String,
+    values: BTreeMap<String, Value>,
+    ids: &mut HashSet<String>,
+) -> Result<Record, InputError> {
+    if id.is_empty() {
+        return Err(InputError::Row {
+            file: file.into(),
+            at,
+            message: "missing `id`".into(),
+        });
+    }
+    if !ids.insert(id.clone()) {
+        return Err(InputError::Row {
+            file: file.into(),
+            at,
+            message: format!("duplicate id `{id}`"),
+        });
+    }
+    Ok(Record {
+        id,
+        row: at.row,
+        values,
+    })
+}
+
+/// Reads records from a JSON array of objects, each with an `id`.
+///
+/// Values may be numbers, numeric strings, text, booleans, `null` (absent) or nested
+/// structures (kept as JSON for rubrics that read them).
+///
+/// # Errors
+/// [`InputError::File`] when the text is not JSON or not an array.
+///
+/// # Example
+/// ```
+/// use csrubric::input::read_json;
+/// let rows = read_json("a.json", r#"[{"id": "acme", "score": 80.5}, {"score": 1}]"#)?;
+/// assert!(rows[0].is_ok());
+/// assert!(rows[1].is_err());
+/// # Ok::<(), csrubric::input::InputError>(())
+/// ```
+pub fn read_json(file: &str, text: &str) -> Result<Rows, InputError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| InputError::File {
+        file: file.into(),
+        message: format!("invalid JSON: {e}"),
+    })?;
+    let serde_json::Value::Array(items) = doc else {
+        return Err(InputError::File {
+            file: file.into(),
+            message: "expected a JSON array of objects".into(),
+        });
+    };
+    let mut ids = HashSet::new();
+    Ok(items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| record_from_json(file, i + 1, item, &mut ids))
+        .collect())
+}
+
+/// Reads one record from a JSON object (`row` is its 1-based position).
+///
+/// # Errors
+/// [`InputError::Row`] when the value is not an object or has no usable `id`.
+pub fn record_from_json(
+    file: &str,
+    row: usize,
+    item: &serde_json::Value,
+    ids: &mut HashSet<String>,
+) -> Result<Record, InputError> {
+    let at = RowRef { row, line: None };
+    let serde_json::Value::Object(obj) = item else {
+        return Err(InputError::Row {
+            file: file.into(),
+            at,
+            message: "expected an object".into(),
+        });
+    };
+    let id = match obj.get("id") {
+        Some(serde_json::Value::String(s)) => s.trim().to_string(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        Some(serde_json::Value::Null) | None => String::new(),
+        Some(other) => {
+            return Err(InputError::Row {
+                file: file.into(),
+                at,
+                message: format!("`id` must be a string, not `{other}`"),
+            })
+        }
+    };
+    let values = obj
+        .iter()
+        .filter(|(k, _)| k.as_str() != "id")
+        .filter_map(|(k, v)| Value::from_json(v).map(|v| (k.clone(), v)))
+        .collect();
+    check_id(file, at, id, values, ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_handles_bom_crlf_and_ragged_rows() {
+        let rows = read_csv("f.csv", "\u{feff}id,a\r\nx,1\r\ny,2,3\r\nz,4\r\n").unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(
+            rows[0].as_ref().unwrap().number("a"),
+            Some(Ok(Decimal::from(1)))
+        );
+        let err = rows[1].as_ref().unwrap_err();
+        assert_eq!(err.row(), Some(2));
+        assert!(
+            err.to_string()
+                .contains("has 3 fields but the header has 2"),
+            "{err}"
+        );
+        assert_eq!(rows[2].as_ref().unwrap().id, "z");
+    }
+
+    #[test]
+    fn csv_rejects_duplicate_ids_per_row_and_bad_headers() {
+        let rows = read_csv("f.csv", "id,a\nx,1\nx,2\n").unwrap();
+        assert!(rows[0].is_ok());
+        assert!(rows[1]
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("duplicate id `x`"));
+        assert!(read_csv("f.csv", "name,a\nx,1\n").is_err());
+        assert!(read_csv("f.csv", "id,a,a\nx,1,2\n").is_err());
+    }
+
+    #[test]
+    fn cells_keep_text_for_the_rubric_to_judge() {
+        let rows = read_csv("f.csv", "id,a\nx,\"1,000\"\n").unwrap();
+        let r = rows[0].as_ref().unwrap();
+        assert_eq!(r.number("a"), Some(Err("`1,000` is not a number".into())));
+    }
+
+    #[test]
+    fn json_numbers_are_exact_and_null_is_absent() {
+        let rows = read_json("f.json", r#"[{"id":1,"a":84.99,"b":null,"c":"7"}]"#).unwrap();
+        let r = rows[0].as_ref().unwrap();
+        assert_eq!(r.id, "1");
+        assert_eq!(r.number("a"), Some(Ok(Decimal::new(8499, 2))));
+        assert_eq!(r.number("b"), None);
+        assert_eq!(r.number("c"), Some(Ok(Decimal::from(7))));
+        assert!(read_json("f.json", "{}").is_err());
+        assert!(read_json("f.json", "[1]").unwrap()[0].is_err());
+    }
+}
