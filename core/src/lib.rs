@@ -19,3 +19,31 @@ pub mod decimal;
 pub mod health;
 pub mod input;
 pub mod rubric;
+
+/// An instant in time (UTC). Inputs carry an offset; naive timestamps are rejected.
+pub type Instant = chrono::DateTime<chrono::Utc>;
+
+/// Parses an RFC 3339 instant with an offset (`2026-11-23T10:00:00Z`,
+/// `2026-11-23T11:00:00+01:00`); naive timestamps are rejected, since their meaning depends
+/// on a time zone nobody stated.
+///
+/// # Errors
+/// A message naming the text and the expected form.
+///
+/// # Example
+/// ```
+/// let t = csrubric::parse_instant("2026-11-23T11:00:00+01:00")?;
+/// assert_eq!(t.to_rfc3339(), "2026-11-23T10:00:00+00:00");
+/// assert!(csrubric::parse_instant("2026-11-23T10:00:00").is_err());
+/// # Ok::<(), String>(())
+/// ```
+pub fn parse_instant(s: &str) -> Result<Instant, String> {
+    chrono::DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("`{s}` is not an RFC 3339 instant with an offset, such as 2026-11-23T10:00:00Z ({e})"))
+}
+
+/// The repository README's Rust examples, compiled and run as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -54,8 +54,6 @@ fn main() -> ExitCode {
 pub type CliResult = Result<Outcome, Box<dyn std::error::Error>>;
 
 /// Parses `--at`: an RFC 3339 instant with an offset (naive times are rejected).
-pub fn parse_instant(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .map_err(|e| format!("`{s}` is not an RFC 3339 instant with an offset, such as 2026-11-23T10:00:00Z ({e})"))
+pub fn parse_instant(s: &str) -> Result<csrubric::Instant, String> {
+    csrubric::parse_instant(s)
 }

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The whole csrubric test suite, installing what it needs. CI runs exactly this (.ci/run).
+#
+#   bash scripts/test.sh
+#
+# Steps: formatting, lints, every Rust test (unit, integration, property, doc tests incl.
+# the README), a smoke run of the benchmarks, and the CLI on every shipped rubric and example.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain"
+command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup first" >&2; exit 1; }
+for c in rustfmt clippy; do
+  rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
+done
+cargo --version
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test (workspace)"
+cargo test --workspace --locked 2>&1 | tee target/test-output.txt
+
+step "benchmarks (smoke: each runs once)"
+cargo bench --locked -p csrubric-benches -- --test
+
+step "CLI on every shipped rubric and example"
+cargo build --locked -q -p csrubric
+bin=target/debug/csrubric
+"$bin" check rubrics/*/*.toml
+for f in examples/health/*.csv examples/health/*.json; do
+  [ -e "$f" ] || continue
+  name=$(basename "${f%.*}")
+  "$bin" score "rubrics/health/$name.toml" "$f" --format json --at 2026-11-23T00:00:00Z >/dev/null
+  echo "scored $f"
+done
+
+step "summary"
+passed=$(grep -Eo '[0-9]+ passed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
+failed=$(grep -Eo '[0-9]+ failed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
+echo "all checks passed"
+echo "$passed passed, $failed failed"
