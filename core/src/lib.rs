@@ -9,12 +9,14 @@
 //! * [`health`]: customer health scores, bands, missing-data policies, overrides and the
 //!   explanation ledger.
 //! * [`input`]: reading accounts (or any records) from CSV and JSON, row by row.
+//! * [`api`]: the row-level request/response shapes shared by the CLI and the bindings.
 //! * [`decimal`]: how numbers are read exactly and how the final score is rounded.
 //!
 //! See the repository README for the rubric-file reference and worked examples.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod decimal;
 pub mod health;
 pub mod input;

@@ -3,8 +3,9 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
+use csrubric::api::{score_health_rows, HealthRow};
 use csrubric::health::{HealthResult, HealthRubric, Override, ScoreOptions, Status};
-use csrubric::input::{self, Record, Value};
+use csrubric::input::{self, Value};
 
 use crate::output::{OutputFormat, Report};
 use crate::{parse_instant, CliResult, Outcome};
@@ -42,50 +43,47 @@ pub fn run(args: ScoreArgs) -> CliResult {
         as_of: args.at,
         what_it_takes: args.explain,
     };
+    let results = score_health_rows(&rubric, &rows, &options, |id| {
+        overrides.get(id).cloned().unwrap_or_default()
+    });
 
-    let mut columns = vec![
-        "id", "row", "status", "score", "band", "action", "owner", "urgency", "error",
-    ];
     let comp_ids: Vec<String> = rubric
         .spec()
         .components
         .iter()
         .map(|c| c.id.clone())
         .collect();
-    let mut extra = Vec::new();
+    let mut columns: Vec<String> = [
+        "id", "row", "status", "score", "band", "action", "owner", "urgency", "error",
+    ]
+    .map(String::from)
+    .to_vec();
     if args.explain && args.format == OutputFormat::Csv {
         for c in &comp_ids {
             for suffix in ["score", "effective_weight", "contribution"] {
-                extra.push(format!("{c}.{suffix}"));
+                columns.push(format!("{c}.{suffix}"));
             }
         }
     }
-    columns.extend(extra.iter().map(String::as_str));
-    let mut report = Report::new(&columns);
+    let mut report = Report::new(&columns.iter().map(String::as_str).collect::<Vec<_>>());
     let mut failed = 0usize;
-    for row in &rows {
-        let outcome = match row {
-            Err(e) => Err((None, e.row().unwrap_or(0), e.code(), e.to_string())),
-            Ok(account) => score_one(&rubric, account, overrides.get(&account.id), &options)
-                .map_err(|(code, msg)| (Some(account.id.clone()), account.row, code, msg)),
-        };
-        match outcome {
-            Ok(result) => push_result(&mut report, &result, args.explain, args.format, &comp_ids),
-            Err((id, row, code, message)) => {
+    for row in &results {
+        let json = row.to_json(args.explain);
+        match row {
+            HealthRow::Scored(r) => {
+                push_result(&mut report, r, json, args.explain, args.format, &comp_ids)
+            }
+            HealthRow::Failed(f) => {
                 failed += 1;
-                eprintln!("error: {message}");
+                eprintln!("error: {}", f.error.message);
                 let mut cells = vec![
-                    id.clone().unwrap_or_default(),
-                    row.to_string(),
+                    f.id.clone().unwrap_or_default(),
+                    f.row.to_string(),
                     "error".into(),
                 ];
-                cells.extend(std::iter::repeat_n(String::new(), 5));
-                cells.push(message.clone());
-                cells.extend(std::iter::repeat_n(String::new(), extra.len()));
-                let json = serde_json::json!({
-                    "id": id, "row": row, "status": "error",
-                    "error": { "code": code, "message": message },
-                });
+                cells.resize(8, String::new());
+                cells.push(f.error.message.clone());
+                cells.resize(columns.len(), String::new());
                 report.push(cells, json, Vec::new());
             }
         }
@@ -99,35 +97,10 @@ pub fn run(args: ScoreArgs) -> CliResult {
     }
 }
 
-fn score_one(
-    rubric: &HealthRubric,
-    account: &Record,
-    extra: Option<&Vec<Override>>,
-    options: &ScoreOptions,
-) -> Result<HealthResult, (&'static str, String)> {
-    let mut list = match account.values.get("overrides") {
-        Some(v) => Override::parse_list(v).map_err(|(i, m)| {
-            (
-                "invalid_override",
-                format!(
-                    "row {} (account `{}`): overrides[{i}]: {m}",
-                    account.row, account.id
-                ),
-            )
-        })?,
-        None => Vec::new(),
-    };
-    if let Some(e) = extra {
-        list.extend(e.iter().cloned());
-    }
-    rubric
-        .score_with_overrides(account, &list, options)
-        .map_err(|e| (e.code(), e.to_string()))
-}
-
 fn push_result(
     report: &mut Report,
     r: &HealthResult,
+    json: serde_json::Value,
     explain: bool,
     format: OutputFormat,
     comp_ids: &[String],
@@ -157,16 +130,6 @@ fn push_result(
             }
         }
     }
-    let json = if explain {
-        serde_json::to_value(r).unwrap_or_default()
-    } else {
-        serde_json::json!({
-            "id": r.id, "row": r.row, "status": status, "score": r.score,
-            "band": band.map(|b| &b.label), "action": band.map(|b| &b.action),
-            "owner": band.map(|b| &b.owner), "urgency": band.map(|b| &b.urgency),
-            "rubric": r.rubric,
-        })
-    };
     let mut details = Vec::new();
     if explain {
         for c in &r.components {
