@@ -112,7 +112,7 @@ pub enum RubricError {
     },
     /// The rubric parsed but is wrong: unknown fields, wrong types, weights that do not sum
     /// to 100, gaps between bands... Every problem found is listed.
-    #[error("{file}: invalid rubric: {}", display_problems(file, problems))]
+    #[error("{}", display_invalid(file, problems))]
     Invalid {
         /// The file as given.
         file: String,
@@ -121,13 +121,34 @@ pub enum RubricError {
     },
 }
 
-fn display_problems(file: &str, problems: &[Problem]) -> String {
+fn location(p: &Problem) -> String {
+    match (p.line, p.column) {
+        (Some(l), Some(c)) => format!(":{l}:{c}"),
+        _ => String::new(),
+    }
+}
+
+/// `file:line:col: invalid rubric: path: message`, or one such line per problem.
+fn display_invalid(file: &str, problems: &[Problem]) -> String {
     match problems {
-        [one] => one.to_string(),
-        many => many
-            .iter()
-            .map(|p| format!("\n  {file}:{p}"))
-            .collect::<String>(),
+        [one] => format!(
+            "{file}{}: invalid rubric: {}: {}",
+            location(one),
+            one.path,
+            one.message
+        ),
+        many => {
+            let mut s = format!("{file}: invalid rubric ({} problems):", many.len());
+            for p in many {
+                s.push_str(&format!(
+                    "\n  {file}{}: {}: {}",
+                    location(p),
+                    p.path,
+                    p.message
+                ));
+            }
+            s
+        }
     }
 }
 
@@ -338,7 +359,7 @@ pub fn read_file(path: &Path) -> Result<(String, Format), RubricError> {
 ///     }
 /// }
 /// let err = load::<Tiny>("tiny.toml", "\n weight = 0\n", Format::Toml).err().unwrap();
-/// assert_eq!(err.to_string(), "tiny.toml: invalid rubric: 2:2: weight: weight must be positive");
+/// assert_eq!(err.to_string(), "tiny.toml:2:2: invalid rubric: weight: weight must be positive");
 /// # Ok::<(), csrubric::rubric::RubricError>(())
 /// ```
 pub fn load<T: DeserializeOwned + Validate>(

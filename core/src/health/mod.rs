@@ -259,7 +259,8 @@ impl HealthRubric {
     /// ```
     /// use csrubric::health::HealthRubric;
     /// let err = HealthRubric::from_json_str("r.json", r#"{"kind": "health"}"#).unwrap_err();
-    /// assert!(err.to_string().starts_with("r.json: invalid rubric"));
+    /// assert!(err.to_string().starts_with("r.json:1:"));
+    /// assert!(err.to_string().contains("invalid rubric: .: missing field `id`"));
     /// ```
     pub fn from_json_str(file: &str, text: &str) -> Result<HealthRubric, RubricError> {
         Self::from_str_with_format(file, text, Format::Json)

@@ -256,6 +256,22 @@ impl Scale {
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
+/// Largest magnitude of a scale bound (so no sum of products can overflow a decimal).
+const SCALE_LIMIT: Decimal = Decimal::from_parts(0xd4a5_1000, 0xe8, 0, false, 0); // 1e12
+/// Largest magnitude of a scoring-function parameter.
+const PARAM_LIMIT: Decimal = Decimal::from_parts(0xa4c6_8000, 0x38d7e, 0, false, 0); // 1e15
+/// Largest target cap (attainment multiple).
+const CAP_LIMIT: Decimal = Decimal::from_parts(1000, 0, 0, false, 0);
+
+fn check_magnitude(value: Decimal, limit: Decimal, path: String, p: &mut Problems) {
+    if value.abs() > limit {
+        p.push(
+            path,
+            format!("`{value}` is too large (at most {limit} in magnitude)"),
+        );
+    }
+}
+
 impl Validate for HealthRubricFile {
     fn validate(&self, p: &mut Problems) {
         if self.kind != KIND {
@@ -276,6 +292,13 @@ impl Validate for HealthRubricFile {
         }
         let total: Decimal = self.components.iter().map(|c| c.weight.0).sum();
         let scale = match Scale::parse(&self.scale, total) {
+            Ok(s) if s.bounds().0.abs() > SCALE_LIMIT || s.bounds().1.abs() > SCALE_LIMIT => {
+                p.push(
+                    "scale",
+                    format!("scale bounds must be at most {SCALE_LIMIT} in magnitude"),
+                );
+                None
+            }
             Ok(s) => Some(s),
             Err(e) => {
                 p.push("scale", e);
@@ -487,6 +510,8 @@ fn validate_function(
 ) {
     match f {
         ScoringFunction::Linear { from, to } => {
+            check_magnitude(from.0, PARAM_LIMIT, format!("{at}.from"), p);
+            check_magnitude(to.0, PARAM_LIMIT, format!("{at}.to"), p);
             if from.0 >= to.0 {
                 p.push(
                     at.to_string(),
@@ -499,6 +524,12 @@ fn validate_function(
                 p.push(format!("{at}.steps"), "at least one step is needed");
             }
             for (k, s) in steps.iter().enumerate() {
+                check_magnitude(
+                    s.at_least.0,
+                    PARAM_LIMIT,
+                    format!("{at}.steps[{k}].at_least"),
+                    p,
+                );
                 if s.score.0 < lo || s.score.0 > hi {
                     p.push(
                         format!("{at}.steps[{k}].score"),
@@ -539,6 +570,10 @@ fn validate_function(
             }
         }
         ScoringFunction::Target { target, cap } => {
+            check_magnitude(target.0, PARAM_LIMIT, format!("{at}.target"), p);
+            if let Some(c) = cap {
+                check_magnitude(c.0, CAP_LIMIT, format!("{at}.cap"), p);
+            }
             if target.0 <= Decimal::ZERO {
                 p.push(
                     format!("{at}.target"),
@@ -551,5 +586,17 @@ fn validate_function(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_the_documented_powers_of_ten() {
+        assert_eq!(SCALE_LIMIT, Decimal::from(1_000_000_000_000i64));
+        assert_eq!(PARAM_LIMIT, Decimal::from(1_000_000_000_000_000i64));
+        assert_eq!(CAP_LIMIT, Decimal::from(1000));
     }
 }

@@ -404,10 +404,13 @@ pub(super) fn score(
             }
         }
     }
+    // The active band override if there is one (at most one), else the latest expired one.
     let band_override = overrides
         .iter()
-        .rev()
-        .find(|o| matches!(o.target, OverrideTarget::Band(_)));
+        .zip(&active)
+        .filter(|(o, _)| matches!(o.target, OverrideTarget::Band(_)))
+        .max_by_key(|(_, a)| **a)
+        .map(|(o, _)| o);
 
     let Some(agg) = agg.filter(|_| measured_weight >= rubric.min_present) else {
         result.band_override = band_override.map(|o| applied(o, None, o.active(as_of)));
@@ -881,7 +884,8 @@ fn what_it_takes(
         let agg = aggregate(rubric, counted)?;
         let k = c.weight * span / ((c.hi - c.lo) * agg.weight);
         let target_raw = next.min - ulp / Decimal::TWO;
-        let mut s = (cur + (target_raw - agg.raw) / k).max(cur);
+        let step = (target_raw - agg.raw).checked_div(k).unwrap_or(c.hi - cur);
+        let mut s = cur.checked_add(step).unwrap_or(c.hi).max(cur);
         s = round_up_to(s, ulp).min(c.hi);
         let mut guard = 0;
         while !reaches(i, s) && s < c.hi && guard < 8 {
