@@ -10,6 +10,7 @@
 //!   explanation ledger.
 //! * [`calendar`]: business-hours calendars (IANA zones, weekly hours, holidays, 24/7,
 //!   versions): working time and business days, correct across DST.
+//! * [`escalation`]: SLA policies and ticket SLA state, escalation matrices, alert triggers.
 //! * [`input`]: reading accounts (or any records) from CSV and JSON, row by row.
 //! * [`decimal`]: how numbers are read exactly and how the final score is rounded.
 //!
@@ -19,6 +20,7 @@
 
 pub mod calendar;
 pub mod decimal;
+pub mod escalation;
 pub mod health;
 pub mod input;
 pub mod rubric;
