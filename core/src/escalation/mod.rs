@@ -40,8 +40,8 @@ pub use matrix::{
     MatrixResult, MatrixWarning, Within, MATRIX_KIND,
 };
 pub use sla::{
-    ClockState, Event, EventKind, NextEscalation, PausingSpec, SlaPolicy, SlaPolicyFile, SlaResult,
-    TargetStatus, Ticket, TierSpec, SLA_KIND,
+    ClockState, Event, EventKind, NextEscalation, PausingSpec, SlaPolicies, SlaPolicy,
+    SlaPolicyFile, SlaResult, TargetStatus, Ticket, TierSpec, SLA_KIND,
 };
 
 use std::fmt;

@@ -38,6 +38,10 @@ pub struct SlaPolicyFile {
     /// Free text for readers.
     #[serde(default)]
     pub description: Option<String>,
+    /// The instant (RFC 3339) from which this version of the policy applies to newly
+    /// opened tickets; absent: since always. See [`SlaPolicies`].
+    #[serde(default)]
+    pub effective_from: Option<String>,
     /// The priorities, most urgent first (`P1`..`P4`).
     pub priorities: Vec<String>,
     /// Coverage calendars by name -> calendar file, relative to this file.
@@ -121,6 +125,11 @@ impl Validate for SlaPolicyFile {
             source: self.source.clone(),
         }
         .validate(p);
+        if let Some(e) = &self.effective_from {
+            if let Err(m) = parse_instant(e) {
+                p.push("effective_from", m);
+            }
+        }
         if self.priorities.is_empty() {
             p.push("priorities", "list at least one priority");
         }
@@ -539,6 +548,15 @@ impl SlaPolicy {
         &self.inner.file
     }
 
+    /// From when the policy applies to newly opened tickets (`None`: always).
+    pub fn effective_from(&self) -> Option<DateTime<Utc>> {
+        self.inner
+            .file
+            .effective_from
+            .as_deref()
+            .and_then(|e| parse_instant(e).ok())
+    }
+
     /// The tier ids, sorted.
     pub fn tier_ids(&self) -> Vec<&str> {
         self.inner.tiers.keys().map(String::as_str).collect()
@@ -898,5 +916,101 @@ impl Clock {
             total += cal.working_time(*s, end)?;
         }
         Ok(total)
+    }
+}
+
+/// Versions of an SLA policy: a ticket follows the version in force when it **opened**,
+/// whatever changed since.
+///
+/// # Example
+/// ```
+/// use csrubric::escalation::{SlaPolicies, SlaPolicy, Ticket};
+/// use csrubric::rubric::Format;
+/// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/escalation");
+/// let path = format!("{dir}/slavkokernel-sla.toml");
+/// let v1 = SlaPolicy::from_path(path.as_ref())?;
+/// // Version 2 from 1 January 2027 halves the Standard P1 response target.
+/// let text = std::fs::read_to_string(&path)?
+///     .replace("version = \"1.0.0\"", "version = \"2.0.0\"\neffective_from = \"2027-01-01T00:00:00+01:00\"")
+///     .replace("first_response = { P1 = \"4h\"", "first_response = { P1 = \"2h\"");
+/// let v2 = SlaPolicy::from_str_with_format("v2.toml", &text, Format::Toml, Some(dir.as_ref()))?;
+/// let policies = SlaPolicies::new(vec![v2, v1])?;
+/// let old = Ticket::new("a", "standard", "P1", "2026-12-31T16:00:00+01:00".parse()?);
+/// let new = Ticket::new("b", "standard", "P1", "2027-01-04T09:00:00+01:00".parse()?);
+/// let at = "2027-01-04T09:30:00+01:00".parse()?;
+/// assert_eq!(policies.evaluate(&old, at)?.policy.version, "1.0.0");
+/// assert_eq!(policies.evaluate(&new, at)?.target("first_response").unwrap().goal, "2h");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct SlaPolicies {
+    /// Oldest first.
+    list: Vec<SlaPolicy>,
+}
+
+impl SlaPolicies {
+    /// Orders the versions by `effective_from`.
+    ///
+    /// # Errors
+    /// A message when the list is empty or two versions take effect at the same instant.
+    pub fn new(mut list: Vec<SlaPolicy>) -> Result<SlaPolicies, String> {
+        if list.is_empty() {
+            return Err("no SLA policy given".into());
+        }
+        list.sort_by_key(|p| p.effective_from());
+        for pair in list.windows(2) {
+            if let [a, b] = pair {
+                if a.effective_from() == b.effective_from() {
+                    return Err(format!(
+                        "policies `{}` {} and `{}` {} take effect at the same instant",
+                        a.stamp().id,
+                        a.stamp().version,
+                        b.stamp().id,
+                        b.stamp().version
+                    ));
+                }
+            }
+        }
+        Ok(SlaPolicies { list })
+    }
+
+    /// The version in force at `opened_at`, if any.
+    pub fn in_force(&self, opened_at: DateTime<Utc>) -> Option<&SlaPolicy> {
+        self.list
+            .iter()
+            .rev()
+            .find(|p| p.effective_from().is_none_or(|e| e <= opened_at))
+    }
+
+    /// Evaluates a ticket under the version in force when it opened.
+    ///
+    /// # Errors
+    /// [`EscalationError::Input`] when no version was in force then; otherwise see
+    /// [`SlaPolicy::evaluate`].
+    pub fn evaluate(
+        &self,
+        ticket: &Ticket,
+        at: DateTime<Utc>,
+    ) -> Result<SlaResult, EscalationError> {
+        match self.in_force(ticket.opened_at) {
+            Some(p) => p.evaluate(ticket, at),
+            None => Err(EscalationError::Input {
+                at: ticket.case_ref(),
+                field: "opened_at".into(),
+                message: format!(
+                    "no SLA policy was in force at {}",
+                    ticket.opened_at.to_rfc3339()
+                ),
+            }),
+        }
+    }
+
+    /// Evaluates many tickets: one result per ticket, in order.
+    pub fn evaluate_batch(
+        &self,
+        tickets: &[Ticket],
+        at: DateTime<Utc>,
+    ) -> Vec<Result<SlaResult, EscalationError>> {
+        tickets.iter().map(|t| self.evaluate(t, at)).collect()
     }
 }

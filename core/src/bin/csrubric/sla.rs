@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use csrubric::escalation::{ClockState, SlaPolicy, SlaResult, Ticket};
+use csrubric::escalation::{ClockState, SlaPolicies, SlaPolicy, SlaResult, Ticket};
 use csrubric::input;
 
 use crate::output::{OutputFormat, Report};
@@ -18,6 +18,10 @@ pub struct SlaArgs {
     /// The instant to evaluate at (RFC 3339 with an offset). Default: now.
     #[arg(long, value_parser = parse_instant)]
     at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Other versions of the policy (each with `effective_from`): a ticket follows the
+    /// version in force when it opened.
+    #[arg(long = "also", value_name = "POLICY")]
+    also: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: OutputFormat,
@@ -38,7 +42,11 @@ const COLUMNS: &[&str] = &[
 ];
 
 pub fn run(args: SlaArgs) -> CliResult {
-    let policy = SlaPolicy::from_path(&args.policy)?;
+    let mut versions = vec![SlaPolicy::from_path(&args.policy)?];
+    for p in &args.also {
+        versions.push(SlaPolicy::from_path(p)?);
+    }
+    let policy = SlaPolicies::new(versions)?;
     let rows = input::read_path(&args.tickets)?;
     let at = args.at.unwrap_or_else(chrono::Utc::now);
     let mut report = Report::new(COLUMNS);
