@@ -164,6 +164,24 @@ pub fn run(args: EscalateArgs) -> CliResult {
                 w.message
             );
         }
+        let known = matrix.input_names();
+        let unused: std::collections::BTreeSet<String> = rows
+            .iter()
+            .flatten()
+            .flat_map(|r| r.values.keys())
+            .filter(|k| {
+                !known.contains(&k.as_str())
+                    && !["since", "opened_at", "sla_due"].contains(&k.as_str())
+            })
+            .map(|k| format!("`{k}`"))
+            .collect();
+        if !unused.is_empty() {
+            eprintln!(
+                "note: columns not read by matrix `{}`: {}",
+                matrix.stamp().id,
+                unused.into_iter().collect::<Vec<_>>().join(", ")
+            );
+        }
         for row in &rows {
             let r = match row {
                 Ok(r) => r,
