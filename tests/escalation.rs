@@ -518,3 +518,38 @@ proptest! {
         prop_assert_eq!(due(&later, "resolution"), res);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    #[test]
+    fn a_pause_delays_resolution_by_exactly_the_open_time_paused(
+        opened in instant(),
+        start_after in 0i64..(60 * 24 * 4),
+        length in 0i64..(60 * 24 * 4),
+        tier in prop::sample::select(vec!["standard", "premium", "enterprise"]),
+        priority in prop::sample::select(vec!["P1", "P2", "P3", "P4"]),
+    ) {
+        let p = policy();
+        let cal = p.calendar(tier).unwrap().clone();
+        let p1 = opened + TimeDelta::minutes(start_after);
+        let p2 = p1 + TimeDelta::minutes(length);
+        let plain = Ticket::new("x", tier, priority, opened);
+        let paused = plain
+            .clone()
+            .with_event(p1, EventKind::Status { status: "pending_customer".into() })
+            .with_event(p2, EventKind::Status { status: "open".into() });
+        let at = p2 + TimeDelta::minutes(1);
+        let due_plain = due(&p.evaluate(&plain, at).unwrap(), "resolution");
+        let due_paused = due(&p.evaluate(&paused, at).unwrap(), "resolution");
+        prop_assert!(due_paused >= due_plain);
+        if p1 < due_plain {
+            // The pause started before the deadline: it moves by the open time paused.
+            let target = cal.working_time(opened, due_plain).unwrap();
+            let paused_open = cal.working_time(p1, p2).unwrap();
+            prop_assert_eq!(cal.working_time(opened, due_paused).unwrap(), target + paused_open);
+        } else {
+            prop_assert_eq!(due_paused, due_plain);
+        }
+    }
+}
