@@ -1,4 +1,5 @@
 //! Workspace integration tests, built as one test binary.
 
+mod escalation;
 mod health;
 mod health_props;

@@ -8,6 +8,9 @@
 //!   the file, the rubric path (`components[2].weight`) and the line and column.
 //! * [`health`]: customer health scores, bands, missing-data policies, overrides and the
 //!   explanation ledger.
+//! * [`calendar`]: business-hours calendars (IANA zones, weekly hours, holidays, 24/7,
+//!   versions): working time and business days, correct across DST.
+//! * [`escalation`]: SLA policies and ticket SLA state, escalation matrices, alert triggers.
 //! * [`input`]: reading accounts (or any records) from CSV and JSON, row by row.
 //! * [`api`]: the row-level request/response shapes shared by the CLI and the bindings.
 //! * [`decimal`]: how numbers are read exactly and how the final score is rounded.
@@ -17,7 +20,9 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod calendar;
 pub mod decimal;
+pub mod escalation;
 pub mod health;
 pub mod input;
 pub mod rubric;

@@ -1,5 +1,10 @@
 //! The `csrubric` binary end to end: exit codes, formats, per-row errors.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)] // test code
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)] // test code
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

@@ -48,6 +48,18 @@ fn check_one(path: &std::path::Path) -> Result<String, RubricError> {
                 s.hash
             ))
         }
+        csrubric::calendar::KIND => {
+            csrubric::calendar::Calendar::from_str_with_format(&file, &text, format).map(|c| {
+                format!(
+                    "{} {} (zone {}) {}",
+                    c.stamp().id,
+                    c.stamp().version,
+                    c.spec().zone,
+                    c.stamp().hash
+                )
+            })
+        }
+        k @ ("sla" | "escalation" | "alerts") => crate::escalate::check(path, k, &text, format),
         other => Err(RubricError::Invalid {
             file,
             problems: vec![rubric::Problem {

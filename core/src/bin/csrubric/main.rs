@@ -5,8 +5,10 @@
 //! other rows are still scored).
 
 mod check;
+mod escalate;
 mod output;
 mod score;
+mod sla;
 
 use std::process::ExitCode;
 
@@ -26,6 +28,10 @@ enum Command {
     Check(check::CheckArgs),
     /// Score accounts (CSV or JSON) with a health rubric.
     Score(score::ScoreArgs),
+    /// SLA state of tickets (CSV or JSON) at an instant: due times, breaches, escalation.
+    Sla(sla::SlaArgs),
+    /// Escalation level of cases (or alerts of accounts) under a matrix (or alert rules).
+    Escalate(escalate::EscalateArgs),
 }
 
 /// The outcome of a command that ran: success or some rows failed.
@@ -39,6 +45,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Score(args) => score::run(args),
+        Command::Sla(args) => sla::run(args),
+        Command::Escalate(args) => escalate::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
