@@ -447,44 +447,6 @@ fn alert_triggers_from_seed_001() {
     assert_eq!(fired(3).unwrap_err().0, "usage_change_pct_2w");
 }
 
-// ---- CLI --------------------------------------------------------------------------------
-
-fn cli() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let bin = exe.parent()?.parent()?.join("csrubric");
-    bin.exists().then_some(bin)
-}
-
-#[test]
-fn cli_sla_json_on_the_examples() {
-    let Some(bin) = cli() else {
-        eprintln!("csrubric binary not built; skipped");
-        return;
-    };
-    let out = std::process::Command::new(bin)
-        .current_dir(repo(""))
-        .args([
-            "sla",
-            "rubrics/escalation/slavkokernel-sla.toml",
-            "examples/escalation/tickets.csv",
-            "--at",
-            "2026-11-23T10:00:00+01:00",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    // Two example rows are deliberately bad (unknown tier, naive timestamp): exit code 2.
-    assert_eq!(out.status.code(), Some(2));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let rows = v.as_array().unwrap();
-    assert_eq!(rows.len(), 8);
-    // T-100: Standard P2 opened Friday 15:30: 1.5h Friday + 6.5h Monday -> Monday 15:30.
-    assert_eq!(rows[0]["targets"][0]["due"], "2026-11-23T15:30:00+01:00");
-    assert_eq!(rows[3]["breached"][0], "first_response");
-    assert_eq!(rows[7]["status"], "error");
-}
-
 // ---- invariants -----------------------------------------------------------------------
 
 fn instant() -> impl Strategy<Value = DateTime<Utc>> {

@@ -220,3 +220,25 @@ fn unreadable_input_exits_1() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("no/such/file.csv"));
 }
+
+#[test]
+fn sla_json_on_the_examples() {
+    let out = run(&[
+        "sla",
+        "rubrics/escalation/slavkokernel-sla.toml",
+        "examples/escalation/tickets.csv",
+        "--at",
+        "2026-11-23T10:00:00+01:00",
+        "--format",
+        "json",
+    ]);
+    // Two example rows are deliberately bad (unknown tier, naive timestamp): exit code 2.
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 8);
+    // T-100: Standard P2 opened Friday 15:30: 1.5h Friday + 6.5h Monday -> Monday 15:30.
+    assert_eq!(rows[0]["targets"][0]["due"], "2026-11-23T15:30:00+01:00");
+    assert_eq!(rows[3]["breached"][0], "first_response");
+    assert_eq!(rows[7]["status"], "error");
+}
