@@ -43,7 +43,7 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     let plain = t.strip_prefix('+').unwrap_or(t);
     if plain.contains(['e', 'E']) {
         return Decimal::from_scientific(plain)
-            .map_err(|_| format!("`{t}` is not a decimal number"));
+            .map_err(|_| format!("`{}` is not a decimal number", excerpt(t)));
     }
     if !plain
         .chars()
@@ -51,7 +51,13 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
         .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && c == '-'))
         || !plain.chars().any(|c| c.is_ascii_digit())
     {
-        return Err(format!("`{t}` is not a decimal number"));
+        return Err(format!("`{}` is not a decimal number", excerpt(t)));
+    }
+    if plain.len() > 64 {
+        return Err(format!(
+            "`{}` has too many digits for a decimal (at most 28 significant)",
+            excerpt(t)
+        ));
     }
     Decimal::from_str_exact(plain).map_err(|e| format!("`{t}` is not a decimal number ({e})"))
 }
@@ -220,6 +226,31 @@ impl Rounding {
     pub fn ulp(&self) -> Decimal {
         Decimal::new(1, self.decimals)
     }
+}
+
+/// User text for an error message: as is when short, else its start and its length, so a
+/// 10 MB cell never becomes a 10 MB message.
+///
+/// # Example
+/// ```
+/// use csrubric::decimal::excerpt;
+/// assert_eq!(excerpt("abc"), "abc");
+/// assert_eq!(excerpt(&"x".repeat(100)), format!("{}... (100 bytes)", "x".repeat(40)));
+/// ```
+pub fn excerpt(text: &str) -> String {
+    const KEEP: usize = 40;
+    if text.len() <= 64 {
+        return text.to_string();
+    }
+    let cut = (0..=KEEP)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
+    format!(
+        "{}... ({} bytes)",
+        text.get(..cut).unwrap_or(""),
+        text.len()
+    )
 }
 
 /// Prints a decimal without trailing zeros (`22.500` -> `22.5`), for ledgers.

@@ -18,7 +18,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::decimal::{decimal_from_f64_literal, parse_decimal};
+use crate::decimal::{decimal_from_f64_literal, excerpt, parse_decimal};
 
 /// One cell of an input record.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -76,9 +76,9 @@ impl Value {
     pub fn as_number(&self) -> Result<Decimal, String> {
         match self {
             Value::Number(d) => Ok(*d),
-            Value::Text(t) => Err(format!("`{t}` is not a number")),
+            Value::Text(t) => Err(format!("`{}` is not a number", excerpt(t))),
             Value::Bool(b) => Err(format!("`{b}` is not a number")),
-            Value::Json(j) => Err(format!("`{j}` is not a number")),
+            Value::Json(j) => Err(format!("`{}` is not a number", excerpt(&j.to_string()))),
         }
     }
 }
@@ -388,22 +388,105 @@ fn check_id(
 /// ```
 pub fn read_json(file: &str, text: &str) -> Result<Rows, InputError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| InputError::File {
-        file: file.into(),
-        message: format!("invalid JSON: {e}"),
-    })?;
-    let serde_json::Value::Array(items) = doc else {
-        return Err(InputError::File {
+    let items: Vec<&serde_json::value::RawValue> = serde_json::from_str(text).map_err(|e| {
+        let message = if e.is_data() {
+            "expected a JSON array of objects".to_string()
+        } else {
+            format!("invalid JSON: {e}")
+        };
+        InputError::File {
             file: file.into(),
-            message: "expected a JSON array of objects".into(),
-        });
-    };
+            message,
+        }
+    })?;
     let mut ids = HashSet::new();
     Ok(items
         .iter()
         .enumerate()
-        .map(|(i, item)| record_from_json(file, i + 1, item, &mut ids))
+        .map(|(i, raw)| {
+            let row = i + 1;
+            match serde_json::from_str::<Strict>(raw.get()) {
+                Ok(Strict(item)) => record_from_json(file, row, &item, &mut ids),
+                Err(e) => Err(InputError::Row {
+                    file: file.into(),
+                    at: RowRef { row, line: None },
+                    message: strip_position(&e.to_string()),
+                }),
+            }
+        })
         .collect())
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message.get(..i).unwrap_or(message).to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// A JSON value read strictly: a key repeated in one object is an error, not "last wins".
+struct Strict(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = serde_json::Value;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        serde_json::Number::from_f64(v)
+            .map(serde_json::Value::Number)
+            .ok_or_else(|| E::custom(format!("`{v}` is not a finite number")))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Strict(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(serde_json::Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+            }
+            let Strict(v) = map.next_value()?;
+            out.insert(key, v);
+        }
+        Ok(serde_json::Value::Object(out))
+    }
 }
 
 /// Reads one record from a JSON object (`row` is its 1-based position).
@@ -495,6 +578,13 @@ mod tests {
         assert_eq!(r.number("b"), None);
         assert_eq!(r.number("c"), Some(Ok(Decimal::from(7))));
         assert!(read_json("f.json", "{}").is_err());
+        let rows = read_json("f.json", r#"[{"id":"a","x":1,"x":2},{"id":"b","x":3}]"#).unwrap();
+        assert!(rows[0]
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("duplicate key `x`"));
+        assert!(rows[1].is_ok());
         assert!(read_json("f.json", "[1]").unwrap()[0].is_err());
     }
 }

@@ -1,0 +1,202 @@
+//! Hostile inputs for the shared layers (input readers, rubric loader, health scoring): each
+//! gets a clear error naming where, never a panic and never a silently dropped row.
+
+use csrubric::health::HealthRubric;
+use csrubric::input::{read_csv, read_json};
+use csrubric_tests::*;
+
+const HEADER: &str =
+    "id,product_adoption,technical_health,business_outcomes,relationship_health,growth_potential";
+
+fn score_csv(body: &str) -> Vec<Result<String, String>> {
+    let r = health("slavkokernel");
+    let rows = read_csv("h.csv", &format!("{HEADER}\n{body}")).expect("file-level read");
+    rows.iter()
+        .map(|row| match row {
+            Err(e) => Err(e.to_string()),
+            Ok(a) => r
+                .score(a, &opts())
+                .map(|res| score_text(&res))
+                .map_err(|e| e.to_string()),
+        })
+        .collect()
+}
+
+#[test]
+fn non_numbers_are_named_never_coerced() {
+    let out = score_csv(
+        "a,NaN,1,1,1,1\nb,inf,1,1,1,1\nc,\"1,000\",1,1,1,1\nd,1e400,1,1,1,1\ne,-0,0,0,0,0\n",
+    );
+    assert_eq!(out.len(), 5);
+    for (i, o) in out.iter().take(4).enumerate() {
+        let e = o.as_ref().unwrap_err();
+        assert!(
+            e.contains(&format!("row {}", i + 1)) && e.contains("product_adoption"),
+            "{e}"
+        );
+    }
+    assert_eq!(out[4].as_ref().unwrap(), "0.00");
+}
+
+#[test]
+fn negative_and_huge_direct_scores_are_out_of_scale() {
+    let out = score_csv("a,-1,1,1,1,1\nb,79228162514264337593543950335,1,1,1,1\n");
+    assert!(out[0]
+        .as_ref()
+        .unwrap_err()
+        .contains("outside the component scale 0-100"));
+    assert!(out[1]
+        .as_ref()
+        .unwrap_err()
+        .contains("outside the component scale 0-100"));
+}
+
+#[test]
+fn empty_files_bom_crlf() {
+    assert!(read_csv("e.csv", "")
+        .unwrap_err()
+        .to_string()
+        .contains("e.csv"));
+    assert_eq!(read_csv("h.csv", "id\n").unwrap().len(), 0);
+    assert!(read_json("e.json", "")
+        .unwrap_err()
+        .to_string()
+        .contains("e.json"));
+    assert_eq!(read_json("e.json", "[]").unwrap().len(), 0);
+    let out = score_csv("a,50,50,50,50,50\r\nb,60,60,60,60,60\r\n");
+    assert_eq!(out, vec![Ok("50.00".to_string()), Ok("60.00".to_string())]);
+    let rows = read_csv("b.csv", &format!("\u{feff}{HEADER}\na,1,1,1,1,1\n")).unwrap();
+    assert_eq!(rows[0].as_ref().unwrap().id, "a");
+}
+
+#[test]
+fn duplicate_ids_and_keys_are_row_errors() {
+    let out = score_csv("a,50,50,50,50,50\na,60,60,60,60,60\n");
+    assert!(out[0].is_ok());
+    assert!(
+        out[1]
+            .as_ref()
+            .unwrap_err()
+            .contains("row 2 (line 3): duplicate id `a`"),
+        "{:?}",
+        out[1]
+    );
+    let rows = read_json(
+        "d.json",
+        r#"[{"id":"a","product_adoption":1,"product_adoption":99}]"#,
+    )
+    .unwrap();
+    assert!(rows[0]
+        .as_ref()
+        .unwrap_err()
+        .to_string()
+        .contains("duplicate key `product_adoption`"));
+}
+
+#[test]
+fn huge_field_values_are_reported_briefly() {
+    let big = "9".repeat(10 * 1024 * 1024);
+    let out = score_csv(&format!("a,{big},1,1,1,1\n"));
+    let e = out[0].as_ref().unwrap_err();
+    assert!(
+        e.contains("product_adoption") && e.contains("(10485760 bytes)"),
+        "{}",
+        &e[..200.min(e.len())]
+    );
+    assert!(e.len() < 300, "the message must not carry the 10 MB value");
+    let text = "x".repeat(10 * 1024 * 1024);
+    let out = score_csv(&format!("b,{text},1,1,1,1\n"));
+    let e = out[0].as_ref().unwrap_err();
+    assert!(
+        e.len() < 300 && e.contains("(10485760 bytes)"),
+        "{}",
+        &e[..200.min(e.len())]
+    );
+}
+
+#[test]
+fn deeply_nested_json_is_an_error_not_a_stack_overflow() {
+    let deep = format!(
+        "[{{\"id\":\"a\",\"x\":{}{}}}]",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let rows = read_json("deep.json", &deep);
+    match rows {
+        Err(e) => assert!(e.to_string().contains("deep.json"), "{e}"),
+        Ok(rows) => assert!(rows[0].is_err()),
+    }
+    let deep_rubric = format!(
+        "{{\"kind\":{}\"health\"{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    assert!(HealthRubric::from_json_str("deep.json", &deep_rubric).is_err());
+}
+
+#[test]
+fn non_utf8_files_name_the_file() {
+    let dir = std::env::temp_dir().join(format!("csrubric-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("latin1.csv");
+    std::fs::write(&p, b"id,product_adoption\nacme,9\xe9\n").unwrap();
+    let e = csrubric::input::read_path(&p).unwrap_err();
+    assert!(e.to_string().contains("latin1.csv"), "{e}");
+    let p = dir.join("latin1.toml");
+    std::fs::write(&p, b"kind = \"h\xe9alth\"\n").unwrap();
+    let e = HealthRubric::from_path(&p).unwrap_err();
+    assert!(e.to_string().contains("latin1.toml"), "{e}");
+}
+
+#[test]
+fn a_rubric_100k_components_long_loads_and_scores() {
+    let mut text = String::from("kind = \"health\"\nid = \"big\"\nversion = \"1\"\ntitle = \"t\"\nsource = \"s\"\nscale = \"0-100\"\n");
+    for i in 0..100_000 {
+        text.push_str(&format!(
+            "[[components]]\nid = \"c{i}\"\nweight = \"0.001\"\n"
+        ));
+    }
+    text.push_str(
+        "[[bands]]\nmin = 0\nlabel = \"All\"\naction = \"x\"\nowner = \"x\"\nurgency = \"x\"\n",
+    );
+    let r = HealthRubric::from_toml_str("big.toml", &text).unwrap_or_else(|e| panic!("{e}"));
+    let res = score(&r, &rec("a", &[("c0", "100"), ("c99999", "50")]));
+    // Only two measured, renormalized: (100 + 50) / 2 = 75
+    assert_eq!(score_text(&res), "75.00");
+    // And a duplicate at the end is found, with its path.
+    let dup = text.replace("id = \"c99999\"", "id = \"c0\"");
+    let e = HealthRubric::from_toml_str("big.toml", &dup).unwrap_err();
+    assert!(e.to_string().contains("components[99999].id"), "{e}");
+}
+
+#[test]
+fn unknown_fields_anywhere_are_rejected_with_their_path() {
+    let base = std::fs::read_to_string(rubric_path("health/slavkokernel.toml")).unwrap();
+    for (from, to, path) in [
+        (
+            "rounding = { decimals = 2, mode = \"half_up\" }",
+            "rounding = { decimals = 2, mode = \"half_up\", digits = 3 }",
+            "rounding",
+        ),
+        (
+            "  unit = \"%\"\n  weight = 40",
+            "  unit = \"%\"\n  wieght = 40",
+            "components[0].metrics[0]",
+        ),
+        (
+            "scoring = { type = \"target\", target = 80 }",
+            "scoring = { type = \"target\", target = 80, floor = 1 }",
+            "components[0].metrics[0].scoring",
+        ),
+        (
+            "urgency = \"Low\"",
+            "urgency = \"Low\"\ncolour = \"green\"",
+            "bands[0]",
+        ),
+    ] {
+        assert!(base.contains(from), "{from}");
+        let e = HealthRubric::from_toml_str("u.toml", &base.replacen(from, to, 1)).unwrap_err();
+        let s = e.to_string();
+        assert!(s.contains("unknown field") && s.contains(path), "{s}");
+    }
+}
