@@ -324,7 +324,7 @@ impl HealthRubric {
                 })
             })
             .collect();
-        bands.sort_by(|a, b| b.min.cmp(&a.min));
+        bands.sort_by_key(|b| std::cmp::Reverse(b.min));
         let stamp = Arc::new(stamp(&file.id, &file.version));
         HealthRubric {
             inner: Arc::new(Compiled {
