@@ -1911,3 +1911,34 @@ fn from_path_names_the_file() {
 fn as_of_is_fixed_in_these_tests() {
     assert_eq!(as_of().to_rfc3339(), "2026-06-01T12:00:00+00:00");
 }
+
+#[test]
+fn a_tie_reached_through_non_terminating_shares_is_banded_on_one_division() {
+    // AI ecosystem with growth missing: three components of 25% -> each counts 1/3.
+    // (8 + 8 + 7.985) / 3 = 23.985 / 3 = 7.995 exactly: a half-up tie that rounds to 8.00,
+    // Green. Adding three rounded thirds (2.666..7 + 2.666..7 + 2.661666..7) would miss it.
+    let r = health_rubric("ai-ecosystem");
+    let res = score(
+        &r,
+        &record(
+            "tie",
+            &[("usage", "8"), ("engagement", "8"), ("success", "7.985")],
+        ),
+    );
+    assert_eq!(res.raw_score, Some(dec("7.995")));
+    assert_eq!(res.score.map(|s| s.to_string()), Some("8.00".into()));
+    assert_eq!(band(&res), "Green");
+    // The ledger still adds up exactly: weights to 100, contributions to the raw score.
+    let w: Decimal = res.components.iter().map(|c| c.effective_weight).sum();
+    let c: Decimal = res.components.iter().map(|c| c.contribution).sum();
+    assert_eq!((w, c), (dec("100"), dec("7.995")));
+    // Each share is a third, to 20 decimals (the last takes the remainder).
+    assert_eq!(
+        res.components[0].effective_weight,
+        dec("33.33333333333333333333")
+    );
+    assert_eq!(
+        res.components[2].effective_weight,
+        dec("33.33333333333333333334")
+    );
+}

@@ -8,3 +8,4 @@
 )]
 
 mod health;
+mod health_props;

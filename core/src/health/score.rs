@@ -388,21 +388,8 @@ pub(super) fn score(
         what_it_takes: None,
         rubric: Arc::clone(&rubric.stamp),
     };
-    for (i, (line, c)) in result
-        .components
-        .iter_mut()
-        .zip(&rubric.components)
-        .enumerate()
-    {
-        if let (Some(a), Some(k)) = (&agg, counted.get(i)) {
-            if k.score.is_some() {
-                line.effective_weight = normalized(c.weight * Decimal::ONE_HUNDRED / a.weight);
-                line.contribution = a
-                    .terms
-                    .get(i)
-                    .map_or(Decimal::ZERO, |t| normalized(*t / a.weight));
-            }
-        }
+    if let Some(a) = &agg {
+        fill_shares(rubric, &counted, a, &mut result.components);
     }
     let band_override = overrides
         .iter()
@@ -798,6 +785,47 @@ fn aggregate(rubric: &Compiled, counted: &[Counted]) -> Option<Aggregate> {
         weight,
         terms,
     })
+}
+
+/// Writes each counted component's effective weight and contribution into its ledger line.
+///
+/// A share is a division that need not terminate (`25/75 = 33.33..`), so shares are carried
+/// to [`LEDGER_DECIMALS`] decimals and the last counted component takes the remainder: the
+/// ledger then adds up exactly, effective weights to 100 and contributions to the raw score
+/// (which stays the one division `Σ terms / Σ weights` that the band is chosen on). Without
+/// this, 28-digit quotients could sum to one unit off in the last digit.
+/// Decimals of the ledger's effective weights and contributions (far beyond any rubric's
+/// rounding, which is at most 10 decimals); the sums stay exact in a 28-digit decimal.
+const LEDGER_DECIMALS: u32 = 20;
+
+fn fill_shares(
+    rubric: &Compiled,
+    counted: &[Counted],
+    agg: &Aggregate,
+    ledger: &mut [ComponentLedger],
+) {
+    let (bottom, _) = rubric.scale.bounds();
+    let last = counted.iter().rposition(|k| k.score.is_some());
+    let mut weight_left = Decimal::ONE_HUNDRED;
+    let mut points_left = agg.raw - bottom;
+    for (i, (line, c)) in ledger.iter_mut().zip(&rubric.components).enumerate() {
+        if counted.get(i).is_none_or(|k| k.score.is_none()) {
+            continue;
+        }
+        let (weight, points) = if Some(i) == last {
+            (weight_left, points_left)
+        } else {
+            let term = agg.terms.get(i).copied().unwrap_or(Decimal::ZERO);
+            (
+                (c.weight * Decimal::ONE_HUNDRED / agg.weight).round_dp(LEDGER_DECIMALS),
+                (term / agg.weight).round_dp(LEDGER_DECIMALS),
+            )
+        };
+        weight_left -= weight;
+        points_left -= points;
+        line.effective_weight = normalized(weight);
+        line.contribution = normalized(points);
+    }
 }
 
 fn term(c: &CompiledComponent, score: Decimal, span: Decimal) -> Decimal {
