@@ -1942,3 +1942,114 @@ fn a_tie_reached_through_non_terminating_shares_is_banded_on_one_division() {
         dec("33.33333333333333333334")
     );
 }
+
+/// Scores a shipped example file with a seed rubric: every row must score.
+fn example_results(rubric: &str, file: &str) -> Vec<HealthResult> {
+    let r = health_rubric(rubric);
+    let rows = csrubric::input::read_path(&example_path(&format!("health/{file}")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let accounts: Vec<Record> = rows
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    r.score_batch(&accounts, &options())
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|e| panic!("{e}")))
+        .collect()
+}
+
+fn score_of<'a>(results: &'a [HealthResult], id: &str) -> (String, &'a str) {
+    let r = results
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("no {id}"));
+    (r.score.unwrap().to_string(), band(r))
+}
+
+#[test]
+fn ai_ecosystem_example_accounts() {
+    let res = example_results("ai-ecosystem", "ai-ecosystem.csv");
+    assert!((8..=12).contains(&res.len()));
+    for b in ["Green", "Yellow", "Red"] {
+        assert!(res.iter().any(|r| band(r) == b), "no {b} account");
+    }
+    // Both direct and metric-derived components appear.
+    assert!(res.iter().any(|r| r
+        .components
+        .iter()
+        .any(|c| c.source == ComponentSource::Metrics)));
+    assert!(res.iter().any(|r| r
+        .components
+        .iter()
+        .any(|c| c.source == ComponentSource::Direct)));
+    // lumen, all metrics: usage 0.5*9.5 + 0.25*(72/80*10) + 0.25*(81/90*10) = 9.25;
+    // engagement 0.5*9 + 0.5*9.5 = 9.25; success 0.6*9.5 + 0.4*10 = 9.7;
+    // growth 0.5*9.5 + 0.5*7.5 = 8.5; (9.25 + 9.25 + 9.7 + 8.5) / 4 = 9.175 -> 9.18.
+    assert_eq!(score_of(&res, "lumen"), ("9.18".into(), "Green"));
+    // quarry, mixed: success 0.6*5.5 + 0.4*7 = 6.1; growth 0.5*5.5 + 0.5*3.5 = 4.5;
+    // (7 + 6.5 + 6.1 + 4.5) / 4 = 6.025 -> 6.03.
+    assert_eq!(score_of(&res, "quarry"), ("6.03".into(), "Yellow"));
+    // kestrel: usage 0.5*3.5 + 0.25*1.25 + 0.25*(20/90*10) = 2.6180..; engagement 1.5;
+    // success 1; growth 1: 6.1180.. / 4 = 1.5295.. -> 1.53.
+    assert_eq!(score_of(&res, "kestrel"), ("1.53".into(), "Red"));
+    assert_eq!(score_of(&res, "orchid"), ("4.99".into(), "Red"));
+    assert_eq!(score_of(&res, "tandem"), ("5.00".into(), "Yellow"));
+    assert_eq!(score_of(&res, "juniper"), ("8.00".into(), "Green"));
+}
+
+#[test]
+fn cradle_to_grave_example_accounts() {
+    let res = example_results("cradle-to-grave", "cradle-to-grave.csv");
+    assert!((8..=12).contains(&res.len()));
+    for b in ["Green", "Yellow", "Red"] {
+        assert!(res.iter().any(|r| band(r) == b), "no {b} account");
+    }
+    // birch, all metrics: usage 30; business value 0.4*30 + 0.4*27 + 0.2*30 = 28.8;
+    // relationship 0.4*20 + 0.3*16 + 0.3*20 = 18.8; growth 0.5*20 + 0.3*20 + 0.2*13.33.. =
+    // 18.666..; total 96.266.. -> 96.27.
+    assert_eq!(score_of(&res, "birch"), ("96.27".into(), "Green"));
+    // elm, mixed: business value 0.4*21 + 0.4*18 + 0.2*7.5 = 17.1; growth
+    // 0.5*12 + 0 + 0.2*6.66.. = 7.333..; 20 + 17.1 + 14 + 7.333.. = 58.433.. -> 58.43.
+    assert_eq!(score_of(&res, "elm"), ("58.43".into(), "Red"));
+    // ginkgo: 4.8 + 3.6 + 6.4 + 0 = 14.8.
+    assert_eq!(score_of(&res, "ginkgo"), ("14.80".into(), "Red"));
+    // ironwood: growth missing, renormalized: (27 + 26 + 17) / 80 * 100 = 87.5.
+    assert_eq!(score_of(&res, "ironwood"), ("87.50".into(), "Green"));
+    assert_eq!(score_of(&res, "dogwood"), ("79.99".into(), "Yellow"));
+    assert_eq!(score_of(&res, "fir"), ("60.00".into(), "Yellow"));
+}
+
+#[test]
+fn slavkokernel_json_example_matches_the_csv() {
+    let r = health_rubric("slavkokernel");
+    let json_rows: Vec<Record> =
+        csrubric::input::read_path(&example_path("health/slavkokernel.json"))
+            .unwrap()
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+    let csv_rows: Vec<Record> =
+        csrubric::input::read_path(&example_path("health/slavkokernel.csv"))
+            .unwrap()
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+    let ids = |rows: &[Record]| rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&json_rows), ids(&csv_rows));
+    let with_overrides: Vec<_> = json_rows
+        .iter()
+        .filter(|r| r.values.contains_key("overrides"))
+        .collect();
+    assert_eq!(with_overrides.len(), 1);
+    let results = r.score_batch(&json_rows, &options());
+    for ((j, c), row) in results.iter().zip(&csv_rows).zip(&json_rows) {
+        let j = j.as_ref().unwrap();
+        if row.values.contains_key("overrides") {
+            // Judged at 2026-06-01: both overrides of delta are active.
+            assert_eq!(j.computed_band.as_deref(), Some("Moderate"));
+            assert_eq!(band(j), "Good");
+            continue;
+        }
+        assert_eq!(without_stamp(j), without_stamp(&score(&r, c)), "{}", row.id);
+    }
+}
