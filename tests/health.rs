@@ -2053,3 +2053,90 @@ fn slavkokernel_json_example_matches_the_csv() {
         assert_eq!(without_stamp(j), without_stamp(&score(&r, c)), "{}", row.id);
     }
 }
+
+#[test]
+fn metric_and_function_problems_are_located() {
+    let metric = |weight: &str, scoring: &str| {
+        tiny_text(
+            "scale = \"0-100\"",
+            &format!("[[components]]\nid = \"a\"\nweight = 100\n  [[components.metrics]]\n  id = \"m1\"\n  weight = {weight}\n  scoring = {scoring}\n  [[components.metrics]]\n  id = \"m2\"\n  weight = 50\n  scoring = {{ type = \"target\", target = 10 }}\n"),
+            &bands_100(),
+        )
+    };
+    // Metric weights 40 + 50 = 90.
+    let text = metric("40", "{ type = \"target\", target = 10 }");
+    let (err, problems) = invalid(&text);
+    let p = problems
+        .iter()
+        .find(|p| p.path == "components[0].metrics")
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(p.message.contains("sum to 90%"), "{err}");
+    assert_eq!(
+        p.line,
+        Some(line_of(&text, "[[components.metrics]]")),
+        "{err}"
+    );
+    // A reversed linear range, a non-positive target, descending steps.
+    for (scoring, path, message) in [
+        ("{ type = \"linear\", from = 10, to = 5 }", "components[0].metrics[0].scoring", "must be below `to`"),
+        ("{ type = \"target\", target = 0 }", "components[0].metrics[0].scoring", "must be positive"),
+        ("{ type = \"steps\", steps = [{ at_least = 5, score = 10 }, { at_least = 1, score = 20 }] }", "components[0].metrics[0].scoring", "ascending"),
+        ("{ type = \"steps\", steps = [{ at_least = 1, score = 60 }, { at_least = 5, score = 20 }] }", "components[0].metrics[0].scoring", "must not fall"),
+        ("{ type = \"steps\", steps = [{ at_least = 1, score = 160 }] }", "components[0].metrics[0].scoring", "outside the component scale"),
+    ] {
+        let text = metric("50", scoring);
+        let (err, problems) = invalid(&text);
+        let p = problems
+            .iter()
+            .find(|p| p.path.starts_with(path) && p.message.contains(message))
+            .unwrap_or_else(|| panic!("no `{message}` at {path}: {err}"));
+        // Located on the `scoring = ...` line of m1.
+        assert_eq!(p.line, Some(line_of(&text, "scoring = { type = \"") ), "{err}");
+    }
+    // An unknown scoring type is a parse error at the field.
+    let text = metric("50", "{ type = \"sigmoid\", target = 10 }");
+    let (err, problems) = invalid(&text);
+    assert!(problems[0].message.contains("sigmoid"), "{err}");
+    assert_eq!(problems[0].line, Some(line_of(&text, "sigmoid")), "{err}");
+}
+
+#[test]
+fn rounding_min_present_and_kind_are_validated() {
+    for (top, path, message) in [
+        (
+            "scale = \"0-100\"\nrounding = { decimals = 11 }",
+            "rounding.decimals",
+            "at most 10",
+        ),
+        (
+            "scale = \"0-100\"\nmissing = { min_present = 120 }",
+            "missing.min_present",
+            "between 0 and 100",
+        ),
+    ] {
+        let text = tiny_text(top, GOOD_COMPONENTS, &bands_100());
+        let (err, problems) = invalid(&text);
+        let p = problems
+            .iter()
+            .find(|p| p.path == path)
+            .unwrap_or_else(|| panic!("{err}"));
+        assert!(p.message.contains(message), "{err}");
+        assert!(p.line.is_some(), "{err}");
+    }
+    let text = tiny_text(
+        "scale = \"0-100\"\nrounding = { mode = \"half_down\" }",
+        GOOD_COMPONENTS,
+        &bands_100(),
+    );
+    let (err, _) = invalid(&text);
+    assert!(err.to_string().contains("half_down"), "{err}");
+    let text = tiny_text("scale = \"0-100\"", GOOD_COMPONENTS, &bands_100())
+        .replace("kind = \"health\"", "kind = \"priority\"");
+    let (err, problems) = invalid(&text);
+    assert_eq!(problems[0].path, "kind", "{err}");
+    assert_eq!(
+        (problems[0].line, problems[0].column),
+        (Some(1), Some(1)),
+        "{err}"
+    );
+}

@@ -208,3 +208,35 @@ proptest! {
         }
     }
 }
+
+fn reversed() -> &'static HealthRubric {
+    static CELL: OnceLock<HealthRubric> = OnceLock::new();
+    CELL.get_or_init(|| {
+        HealthRubric::from_toml_str(
+            "reversed.toml",
+            "kind = \"health\"\nid = \"t\"\nversion = \"1\"\ntitle = \"t\"\nsource = \"test\"\nscale = \"0-10\"\n\
+             [[components]]\nid = \"risk\"\nweight = 30\ndirection = \"lower_is_better\"\n\
+             [[components]]\nid = \"usage\"\nweight = 70\n\
+             [[bands]]\nmin = 5\nlabel = \"ok\"\naction = \"a\"\nowner = \"o\"\nurgency = \"u\"\n\
+             [[bands]]\nmin = 0\nlabel = \"bad\"\naction = \"a\"\nowner = \"o\"\nurgency = \"u\"\n",
+        )
+        .unwrap()
+    })
+}
+
+proptest! {
+    #[test]
+    fn non_increasing_in_a_lower_is_better_component(
+        usage in prop::option::of(0..=1000i64),
+        a in 0..=1000i64,
+        b in 0..=1000i64,
+    ) {
+        let r = reversed();
+        let (a, b) = (a.min(b), a.max(b));
+        let base = usage.map_or(Record::new("r"), |u| Record::new("r").with("usage", Decimal::new(u, 2)));
+        let low = scored(r, &base.clone().with("risk", Decimal::new(a, 2)));
+        let high = scored(r, &base.with("risk", Decimal::new(b, 2)));
+        prop_assert!(low.raw_score >= high.raw_score);
+        prop_assert!(within_scale(r, &low) && within_scale(r, &high));
+    }
+}
