@@ -2140,3 +2140,32 @@ fn rounding_min_present_and_kind_are_validated() {
         "{err}"
     );
 }
+
+#[test]
+fn metric_shares_add_up_to_100_with_many_metrics() {
+    // Seven metrics of which three (weights 10, 20, 40 -> 70 present) are given: shares
+    // 100/7, 200/7, 400/7 do not terminate; shown to 20 decimals, they still sum to 100.
+    let metrics: String = [("m1", 10), ("m2", 20), ("m3", 40), ("m4", 5), ("m5", 5), ("m6", 10), ("m7", 10)]
+        .iter()
+        .map(|(id, w)| format!("  [[components.metrics]]\n  id = \"{id}\"\n  weight = {w}\n  scoring = {{ type = \"linear\", from = 0, to = 100 }}\n"))
+        .collect();
+    let r = tiny(
+        "scale = \"0-100\"",
+        &format!("[[components]]\nid = \"c\"\nweight = 100\n{metrics}"),
+        &bands_100(),
+    );
+    let res = score(
+        &r,
+        &record("m", &[("m1", "70"), ("m2", "70"), ("m3", "70")]),
+    );
+    let shares: Vec<Decimal> = res.components[0]
+        .metrics
+        .iter()
+        .map(|m| m.effective_weight)
+        .collect();
+    assert_eq!(shares.iter().copied().sum::<Decimal>(), dec("100"));
+    assert_eq!(shares[0], dec("14.28571428571428571429"));
+    assert_eq!(shares[1], dec("28.57142857142857142857"));
+    assert_eq!(shares[3], dec("0"));
+    assert_eq!(res.score, Some(dec("70")));
+}

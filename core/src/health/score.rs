@@ -598,8 +598,24 @@ fn resolve(
                     effective_weight: w, // scaled below
                 });
             }
-            for ml in &mut line.metrics {
-                ml.effective_weight = normalized(ml.effective_weight * Decimal::ONE_HUNDRED / den);
+            // As for components (see `fill_shares`): shares to LEDGER_DECIMALS, the last
+            // counted metric takes the remainder, so the shown weights sum to exactly 100.
+            let last = line
+                .metrics
+                .iter()
+                .rposition(|ml| !ml.effective_weight.is_zero());
+            let mut left = Decimal::ONE_HUNDRED;
+            for (j, ml) in line.metrics.iter_mut().enumerate() {
+                if ml.effective_weight.is_zero() {
+                    continue;
+                }
+                let share = if Some(j) == last {
+                    left
+                } else {
+                    (ml.effective_weight * Decimal::ONE_HUNDRED / den).round_dp(LEDGER_DECIMALS)
+                };
+                left -= share;
+                ml.effective_weight = normalized(share);
             }
             computed = Some(num / den);
             line.source = ComponentSource::Metrics;
