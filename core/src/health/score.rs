@@ -243,7 +243,8 @@ pub struct MetricLedger {
     pub score: Option<Decimal>,
     /// Declared weight within the component (percent).
     pub declared_weight: Decimal,
-    /// Weight actually used within the component (percent).
+    /// Weight actually used within the component (percent; the measured metrics' weights
+    /// sum to exactly 100).
     pub effective_weight: Decimal,
 }
 
@@ -265,9 +266,12 @@ pub struct ComponentLedger {
     pub score: Option<Decimal>,
     /// Declared weight (percent, or points in a points rubric).
     pub declared_weight: Decimal,
-    /// Weight actually used, as a percent of the score (0 when dropped).
+    /// Weight actually used, as a percent of the score (0 when dropped). At most 20
+    /// decimals; the effective weights of a result sum to exactly 100.
     pub effective_weight: Decimal,
-    /// Points this component adds to the score (before rounding).
+    /// Points this component adds to the score (before rounding). At most 20 decimals
+    /// (the last counted component takes the remainder), so the contributions plus the
+    /// bottom of the scale sum to exactly `raw_score`.
     pub contribution: Decimal,
     /// The override on this component, if any (also when expired).
     #[serde(skip_serializing_if = "Option::is_none")]
