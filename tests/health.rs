@@ -2169,3 +2169,48 @@ fn metric_shares_add_up_to_100_with_many_metrics() {
     assert_eq!(shares[3], dec("0"));
     assert_eq!(res.score, Some(dec("70")));
 }
+
+#[test]
+fn what_it_takes_respects_half_even_at_zero_decimals() {
+    let r = two_halves("{ decimals = 0, mode = \"half_even\" }");
+    // (80 + 80) / 2 = 80: Mid. High needs a rounded 85: a = 89 gives 84.5 -> 84 (even), not
+    // enough; a = 90 gives 85. So the answer is 90 on the 1-unit grid.
+    let res = score(&r, &record("e", &[("a", "80"), ("b", "80")]));
+    assert_eq!(
+        lifts(&res),
+        [
+            ("a".into(), true, Some(dec("80")), Some(dec("90"))),
+            ("b".into(), true, Some(dec("80")), Some(dec("90"))),
+        ]
+    );
+    // Half-up: 89 already gives 84.5 -> 85.
+    let r = two_halves("{ decimals = 0, mode = \"half_up\" }");
+    let res = score(&r, &record("e", &[("a", "80"), ("b", "80")]));
+    assert_eq!(lifts(&res)[0].3, Some(dec("89")));
+}
+
+#[test]
+fn two_active_overrides_of_one_target_are_an_error_but_an_expired_one_may_stay() {
+    let r = health_rubric("slavkokernel");
+    let acc = all("o", &SLAVKO, "80");
+    let target = || OverrideTarget::Component("growth_potential".into());
+    let both = [
+        ov(target(), Some("10"), None),
+        ov(target(), Some("20"), None),
+    ];
+    let err = r.score_with_overrides(&acc, &both, &options()).unwrap_err();
+    assert_eq!(err.code(), "invalid_override");
+    assert!(
+        matches!(err, HealthError::Override { index: 1, .. }),
+        "{err}"
+    );
+    // An expired one next to an active one: the active one counts.
+    let mixed = [
+        ov(target(), Some("10"), Some("2026-01-01T00:00:00Z")),
+        ov(target(), Some("20"), None),
+    ];
+    let res = r.score_with_overrides(&acc, &mixed, &options()).unwrap();
+    // 80 - 0.15 * (80 - 20) = 71
+    assert_eq!(res.score, Some(dec("71")));
+    assert!(res.components[4].r#override.as_ref().unwrap().counts);
+}
