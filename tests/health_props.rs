@@ -240,3 +240,40 @@ proptest! {
         prop_assert!(within_scale(r, &low) && within_scale(r, &high));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// "What would it take" is sufficient and minimal: the required input reaches the next
+    /// band, one step less (at the rubric's precision) does not; an unreachable component
+    /// does not reach it even at the top of its scale.
+    #[test]
+    fn what_it_takes_is_sufficient_and_minimal(which in 0..3usize, f in fracs()) {
+        let r = &rubrics()[which].toml;
+        let acc = direct_account(r, &f);
+        let res = scored(r, &acc);
+        let Some(w) = &res.what_it_takes else { return Ok(()) };
+        let ulp = r.rounding().ulp();
+        let next_or_above = |a: &Record| -> bool {
+            scored(r, a).score.is_some_and(|s| s >= w.next_band_min)
+        };
+        for (i, lift) in w.components.iter().enumerate() {
+            let id = lift.component.as_ref();
+            let (_, hi) = bounds(r, i);
+            if acc.values.get(id).is_none() {
+                prop_assert!(!lift.reachable);
+                continue;
+            }
+            if lift.reachable {
+                let req = lift.required.unwrap();
+                prop_assert!(next_or_above(&acc.clone().with(id, req)), "{id}: {req} does not reach {}", w.next_band);
+                let less = req - ulp;
+                if Some(less) >= lift.current {
+                    prop_assert!(!next_or_above(&acc.clone().with(id, less)), "{id}: {less} already reaches {}", w.next_band);
+                }
+            } else {
+                prop_assert!(!next_or_above(&acc.clone().with(id, hi)), "{id}: the top reaches {}", w.next_band);
+            }
+        }
+    }
+}
