@@ -260,7 +260,7 @@ proptest! {
         for (i, lift) in w.components.iter().enumerate() {
             let id = lift.component.as_ref();
             let (_, hi) = bounds(r, i);
-            if acc.values.get(id).is_none() {
+            if !acc.values.contains_key(id) {
                 prop_assert!(!lift.reachable);
                 continue;
             }
