@@ -277,3 +277,40 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
+
+    /// For components derived from metrics the answer is a component score; a component
+    /// override of exactly that score reaches the next band and one step less does not.
+    #[test]
+    fn what_it_takes_on_metric_components_is_sufficient_and_minimal(which in 0..3usize, m in metric_values()) {
+        use csrubric::health::{Override, OverrideTarget};
+        let r = &rubrics()[which].toml;
+        let acc = metric_account(r, &m);
+        let res = scored(r, &acc);
+        let Some(w) = &res.what_it_takes else { return Ok(()) };
+        let ulp = r.rounding().ulp();
+        let reaches = |id: &str, s: Decimal| -> bool {
+            let o = Override {
+                target: OverrideTarget::Component(id.to_string()),
+                value: Some(s),
+                author: "prop".into(),
+                reason: "what it takes".into(),
+                expires: None,
+            };
+            r.score_with_overrides(&acc, &[o], &options())
+                .unwrap()
+                .score
+                .is_some_and(|x| x >= w.next_band_min)
+        };
+        for lift in w.components.iter().filter(|l| l.reachable) {
+            prop_assert_eq!(lift.on, "component_score");
+            let req = lift.required.unwrap();
+            prop_assert!(reaches(&lift.component, req), "{}: {req}", lift.component);
+            if Some(req - ulp) >= lift.current {
+                prop_assert!(!reaches(&lift.component, req - ulp), "{}: {}", lift.component, req - ulp);
+            }
+        }
+    }
+}
