@@ -2214,3 +2214,39 @@ fn two_active_overrides_of_one_target_are_an_error_but_an_expired_one_may_stay()
     assert_eq!(res.score, Some(dec("71")));
     assert!(res.components[4].r#override.as_ref().unwrap().counts);
 }
+
+#[test]
+fn ranges_too_wide_to_compute_are_refused_not_panicked_on() {
+    // A linear range whose width overflows a decimal.
+    let text = tiny_text(
+        "scale = \"0-100\"",
+        "[[components]]\nid = \"c\"\nweight = 100\n  [[components.metrics]]\n  id = \"m\"\n  weight = 100\n  scoring = { type = \"linear\", from = \"-79228162514264337593543950335\", to = \"79228162514264337593543950335\" }\n",
+        &bands_100(),
+    );
+    let (err, problems) = invalid(&text);
+    assert_eq!(
+        problems[0].path, "components[0].metrics[0].scoring",
+        "{err}"
+    );
+    assert!(problems[0].message.contains("too wide"), "{err}");
+    // A scale whose top would overflow weight * span products.
+    let text = tiny_text(
+        "scale = \"0-79228162514264337593543950335\"",
+        GOOD_COMPONENTS,
+        &bands(&[("0", "Any")]),
+    );
+    let (err, problems) = invalid(&text);
+    assert_eq!(problems[0].path, "scale", "{err}");
+    assert!(problems[0].message.contains("at most 1000000000"), "{err}");
+    // A wide but sane range still works: 0 is the midpoint of -1e12..1e12 and scores 50.
+    let r = one_metric(
+        "0-1000000000",
+        "higher_is_better",
+        "{ type = \"linear\", from = -1000000000000, to = 1000000000000 }",
+        &bands(&[("0", "Any")]),
+    );
+    assert_eq!(
+        score(&r, &record("x", &[("m", "0")])).score,
+        Some(dec("500000000"))
+    );
+}

@@ -314,3 +314,32 @@ proptest! {
         }
     }
 }
+
+fn extreme() -> impl Strategy<Value = Decimal> {
+    prop_oneof![
+        Just(Decimal::MAX),
+        Just(Decimal::MIN),
+        Just(Decimal::ZERO),
+        Just(Decimal::new(1, 28)),
+        Just(Decimal::new(-1, 28)),
+        any::<i64>().prop_map(|n| Decimal::new(n, 3)),
+        (any::<i64>(), 0..=28u32).prop_map(|(n, s)| Decimal::new(n, s)),
+    ]
+}
+
+proptest! {
+    /// Extreme raw metric values never panic: each account scores (within the scale) or
+    /// fails with an error.
+    #[test]
+    fn extreme_metric_values_never_panic(which in 0..3usize, values in prop::collection::vec(prop::option::of(extreme()), 12)) {
+        let r = &rubrics()[which].toml;
+        let acc = metrics(r)
+            .iter()
+            .zip(&values)
+            .filter_map(|((id, _), v)| v.map(|v| (id, v)))
+            .fold(Record::new("x"), |a, (id, v)| a.with(id.as_str(), v));
+        if let Ok(res) = r.score(&acc, &options()) {
+            prop_assert!(within_scale(r, &res), "{:?}", res.score);
+        }
+    }
+}

@@ -256,6 +256,9 @@ impl Scale {
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
+/// The largest top a range scale may have (`0-1000000000`); real scales are 0-10 or 0-100.
+const MAX_SCALE: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
+
 impl Validate for HealthRubricFile {
     fn validate(&self, p: &mut Problems) {
         if self.kind != KIND {
@@ -276,6 +279,17 @@ impl Validate for HealthRubricFile {
         }
         let total: Decimal = self.components.iter().map(|c| c.weight.0).sum();
         let scale = match Scale::parse(&self.scale, total) {
+            Ok(Scale::Range { max, .. }) if max > MAX_SCALE => {
+                // Keeps every product in the score path far inside a decimal's range.
+                p.push(
+                    "scale",
+                    format!(
+                        "scale `{}`: the top must be at most {MAX_SCALE}",
+                        self.scale.trim()
+                    ),
+                );
+                None
+            }
             Ok(s) => Some(s),
             Err(e) => {
                 p.push("scale", e);
@@ -487,7 +501,12 @@ fn validate_function(
 ) {
     match f {
         ScoringFunction::Linear { from, to } => {
-            if from.0 >= to.0 {
+            if to.0.checked_sub(from.0).is_none() {
+                p.push(
+                    at.to_string(),
+                    format!("linear range `{from}` to `{to}` is too wide to compute with"),
+                );
+            } else if from.0 >= to.0 {
                 p.push(
                     at.to_string(),
                     format!("linear `from` ({from}) must be below `to` ({to}); use `direction = \"lower_is_better\"` to reverse"),
