@@ -1,9 +1,31 @@
 //! Hostile inputs for the shared layers (input readers, rubric loader, health scoring): each
 //! gets a clear error naming where, never a panic and never a silently dropped row.
 
+use csrubric::health::HealthResult;
 use csrubric::health::HealthRubric;
+use csrubric::input::Record;
 use csrubric::input::{read_csv, read_json};
 use csrubric_tests::*;
+
+fn health(name: &str) -> HealthRubric {
+    health_rubric(name)
+}
+
+fn opts() -> csrubric::health::ScoreOptions {
+    options()
+}
+
+fn rec(id: &str, cells: &[(&str, &str)]) -> Record {
+    record(id, cells)
+}
+
+fn score(r: &HealthRubric, a: &Record) -> HealthResult {
+    r.score(a, &opts()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn score_text(r: &HealthResult) -> String {
+    r.score.map_or_else(|| "-".to_string(), |s| s.to_string())
+}
 
 const HEADER: &str =
     "id,product_adoption,technical_health,business_outcomes,relationship_health,growth_potential";
@@ -199,4 +221,48 @@ fn unknown_fields_anywhere_are_rejected_with_their_path() {
         let s = e.to_string();
         assert!(s.contains("unknown field") && s.contains(path), "{s}");
     }
+}
+
+#[test]
+fn extreme_metric_values_score_within_the_scale() {
+    let r = health("slavkokernel");
+    let metrics: Vec<String> = r
+        .spec()
+        .components
+        .iter()
+        .flat_map(|c| c.metrics.iter().map(|m| m.id.clone()))
+        .collect();
+    for v in [
+        "79228162514264337593543950335",
+        "-79228162514264337593543950335",
+        "0.0000000000000000000000000001",
+        "0",
+    ] {
+        for m in &metrics {
+            let res = score(&r, &rec("h", &[(m.as_str(), v)]));
+            let s = res.score.unwrap();
+            assert!(s >= dec("0") && s <= dec("100"), "{m}={v}: {s}");
+        }
+    }
+}
+
+#[test]
+fn an_expired_band_override_does_not_hide_an_active_one() {
+    let r = health("slavkokernel");
+    let cells: Vec<(&str, &str)> = r
+        .spec()
+        .components
+        .iter()
+        .map(|c| (c.id.as_str(), "90"))
+        .collect();
+    let acct = rec("o", &cells);
+    let list =
+        csrubric::health::Override::parse_list(&csrubric::input::Value::Json(serde_json::json!([
+            {"band": "Critical", "author": "a", "reason": "active", "expires": "2027-01-01"},
+            {"band": "Good", "author": "b", "reason": "old", "expires": "2026-01-01"}
+        ])))
+        .unwrap();
+    let res = r.score_with_overrides(&acct, &list, &opts()).unwrap();
+    assert_eq!(res.band.as_ref().unwrap().label, "Critical");
+    assert_eq!(res.band_override.as_ref().unwrap().reason, "active");
 }

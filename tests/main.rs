@@ -1,4 +1,11 @@
-//! Workspace integration tests, built as one test binary.
+//! The workspace's integration tests, one binary (see `support.rs` for shared helpers).
+// Test helpers outside `#[test]` functions may panic on a broken fixture: that is the point.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod escalation;
 mod health;

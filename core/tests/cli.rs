@@ -1,205 +1,427 @@
-//! The `csrubric` binary end to end: exit codes, formats, per-row errors.
+//! The `csrubric` binary end to end: `check` and `score` on the shipped rubrics and examples.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)] // test code
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_csrubric"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("run csrubric")
+fn rubric(name: &str) -> PathBuf {
+    root().join("rubrics/health").join(format!("{name}.toml"))
 }
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+fn example(name: &str) -> PathBuf {
+    root().join("examples/health").join(name)
 }
 
-fn temp_file(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("csrubric-cli-{}", std::process::id()));
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("csrubric-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, contents).unwrap();
-    p
+    dir
 }
+
+fn run(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_csrubric"))
+        .args(args.iter().map(|a| a.as_ref()))
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn json(o: &Output) -> Vec<serde_json::Value> {
+    serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}\n{}", stdout(o)))
+}
+
+/// Overrides are judged at a fixed instant so the tests do not age.
+const AT: &str = "2026-11-23T12:00:00Z";
 
 #[test]
 fn check_accepts_the_seed_rubrics() {
-    let out = run(&[
-        "check",
-        "rubrics/health/slavkokernel.toml",
-        "rubrics/health/ai-ecosystem.toml",
-        "rubrics/health/cradle-to-grave.toml",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert_eq!(
-        text(&out.stdout)
-            .lines()
-            .filter(|l| l.starts_with("ok: "))
-            .count(),
-        3
-    );
-}
-
-#[test]
-fn check_rejects_a_broken_rubric_with_path_and_position() {
-    let good = std::fs::read_to_string(repo().join("rubrics/health/slavkokernel.toml")).unwrap();
-    let bad = good.replacen("weight = 20\n", "weight = 21\n", 1);
-    let p = temp_file("bad.toml", &bad);
-    let out = run(&["check", p.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = text(&out.stderr);
-    assert!(err.contains("component weights sum to 101%"), "{err}");
-    assert!(err.contains("bad.toml:"), "{err}");
-    // The problem is located: `components` starts on a known line of the file.
-    let line = bad
-        .lines()
-        .position(|l| l.starts_with("[[components]]"))
-        .unwrap()
-        + 1;
-    assert!(
-        err.contains(&format!(":{line}:")),
-        "expected line {line} in {err}"
-    );
-}
-
-#[test]
-fn score_json_has_id_score_band_for_every_row() {
-    let out = run(&[
-        "score",
-        "rubrics/health/slavkokernel.toml",
-        "examples/health/slavkokernel.csv",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let rows = rows.as_array().unwrap();
-    let csv = std::fs::read_to_string(repo().join("examples/health/slavkokernel.csv")).unwrap();
-    assert_eq!(rows.len(), csv.lines().count() - 1);
-    for r in rows {
-        assert!(
-            r["id"].is_string() && r["score"].is_string() && r["band"].is_string(),
-            "{r}"
-        );
+    for name in ["slavkokernel", "ai-ecosystem", "cradle-to-grave"] {
+        let out = run(&[&"check", &rubric(name)]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.starts_with("ok: "), "{text}");
+        assert!(text.contains(&format!("health/{name} 1.0.0")), "{text}");
+        assert!(text.contains("sha256:"), "{text}");
     }
-    // acme: 92*.25 + 88*.2 + 90*.25 + 80*.15 + 85*.15 = 23 + 17.6 + 22.5 + 12 + 12.75 = 87.85
-    assert_eq!(rows[0]["id"], "acme");
-    assert_eq!(rows[0]["score"], "87.85");
-    assert_eq!(rows[0]["band"], "Excellent");
+    // Several at once.
+    let out = run(&[
+        &"check",
+        &rubric("slavkokernel"),
+        &rubric("ai-ecosystem"),
+        &rubric("cradle-to-grave"),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out).lines().count(), 3);
 }
 
 #[test]
-fn bad_rows_exit_2_and_the_others_are_still_scored() {
-    let p = temp_file(
-        "accounts.csv",
-        "id,product_adoption,technical_health,business_outcomes,relationship_health,growth_potential\n\
-         ok1,50,50,50,50,50\nbad,50,50,150,50,50\nok2,100,100,100,100,100\n",
+fn check_reports_path_line_and_column_of_a_broken_rubric() {
+    let dir = scratch("check-broken");
+    let text = std::fs::read_to_string(rubric("slavkokernel")).unwrap();
+    // Break the second component's weight: 20 -> 0 (its line is found in the text).
+    let needle = "id = \"technical_health\"";
+    let at = text.find(needle).unwrap();
+    let weight_at = at + text[at..].find("weight = 20").unwrap();
+    let broken = format!(
+        "{}weight = 0{}",
+        &text[..weight_at],
+        &text[weight_at + "weight = 20".len()..]
     );
-    let out = run(&[
-        "score",
-        "rubrics/health/slavkokernel.toml",
-        p.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = text(&out.stderr);
+    let line = text[..weight_at].matches('\n').count() + 1;
+    let path = dir.join("broken.toml");
+    std::fs::write(&path, broken).unwrap();
+
+    let out = run(&[&"check", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains(&path.display().to_string()), "{err}");
     assert!(
-        err.contains(
-            "row 2 (account `bad`): `business_outcomes` = 150 is outside the component scale 0-100"
-        ),
+        err.contains(&format!(
+            "{line}:1: components[1].weight: weight `0` must be positive"
+        )),
         "{err}"
     );
-    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let rows = rows.as_array().unwrap();
-    assert_eq!(rows.len(), 3);
-    assert_eq!(rows[0]["score"], "50.00");
-    assert_eq!(rows[1]["status"], "error");
-    assert_eq!(rows[1]["error"]["code"], "out_of_scale");
-    assert_eq!(rows[2]["score"], "100.00");
+    // The sum is now 80: reported too, on the components.
+    assert!(err.contains("component weights sum to 80%"), "{err}");
+    assert!(stdout(&out).is_empty());
+
+    // A good file next to a bad one: both reported, exit 1.
+    let out = run(&[&"check", &rubric("ai-ecosystem"), &path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("ok: "));
 }
 
 #[test]
-fn table_and_csv_formats() {
+fn check_reports_syntax_errors_and_unknown_kinds() {
+    let dir = scratch("check-syntax");
+    let path = dir.join("syntax.toml");
+    std::fs::write(&path, "kind = \"health\"\nid = \n").unwrap();
+    let out = run(&[&"check", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!("{}:2:", path.display())),
+        "{}",
+        stderr(&out)
+    );
+
+    let path = dir.join("kind.toml");
+    std::fs::write(&path, "kind = \"weather\"\n").unwrap();
+    let out = run(&[&"check", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("unknown rubric kind `weather`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn check_accepts_a_json_rubric() {
+    let json = root().join("tests/fixtures/health/cradle-to-grave.json");
+    let out = run(&[&"check", &json]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("health/cradle-to-grave"));
+}
+
+#[test]
+fn score_table_lists_every_account_with_its_band() {
     let out = run(&[
-        "score",
-        "rubrics/health/slavkokernel.toml",
-        "examples/health/slavkokernel.csv",
+        &"score",
+        &rubric("slavkokernel"),
+        &example("slavkokernel.csv"),
     ]);
-    let t = text(&out.stdout);
-    assert!(t.lines().next().unwrap().starts_with("id"), "{t}");
-    assert!(
-        t.lines()
-            .any(|l| l.starts_with("acme") && l.contains("87.85") && l.contains("Excellent")),
-        "{t}"
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    for col in ["id", "score", "band", "action", "owner", "urgency"] {
+        assert!(header.split_whitespace().any(|c| c == col), "{header}");
+    }
+    // borealis: all 85 -> 85.00 Excellent; fjord: 0.25*35 + 0.2*40 + 0.25*30 + 0.15*50
+    // + 0.15*25 = 8.75 + 8 + 7.5 + 7.5 + 3.75 = 35.5 -> Critical.
+    let row = |id: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("no row {id}:\n{text}"))
+            .split_whitespace()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(row("borealis")[3..5], ["85.00", "Excellent"]);
+    assert_eq!(row("fjord")[3..5], ["35.50", "Critical"]);
+    assert_eq!(text.lines().count(), 2 + 8);
+}
+
+#[test]
+fn score_json_objects_carry_id_score_and_band() {
     let out = run(&[
-        "score",
-        "rubrics/health/slavkokernel.toml",
-        "examples/health/slavkokernel.csv",
-        "--format",
-        "csv",
-        "--explain",
+        &"score",
+        &rubric("cradle-to-grave"),
+        &example("cradle-to-grave.csv"),
+        &"--format",
+        &"json",
     ]);
-    let c = text(&out.stdout);
-    let header = c.lines().next().unwrap();
-    assert!(
-        header.starts_with(
-            "id,row,status,score,band,action,owner,urgency,error,product_adoption.score"
-        ),
-        "{header}"
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows = json(&out);
+    assert_eq!(rows.len(), 10);
+    for r in &rows {
+        for key in [
+            "id", "score", "band", "action", "owner", "urgency", "rubric",
+        ] {
+            assert!(r.get(key).is_some(), "{key} missing in {r}");
+        }
+    }
+    // Exact decimals as strings, in input order. dogwood: 23.99 + 24 + 16 + 16 = 79.99 points.
+    let ids: Vec<_> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids[..4], ["alder", "birch", "cedar", "dogwood"]);
+    assert_eq!(rows[3]["score"], "79.99");
+    assert_eq!(rows[3]["band"], "Yellow");
+    assert_eq!(rows[2]["score"], "80.00");
+    assert_eq!(rows[2]["band"], "Green");
+    assert_eq!(rows[0]["rubric"]["id"], "health/cradle-to-grave");
+}
+
+#[test]
+fn score_csv_has_a_header_and_one_line_per_account() {
+    let out = run(&[
+        &"score",
+        &rubric("ai-ecosystem"),
+        &example("ai-ecosystem.csv"),
+        &"--format",
+        &"csv",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (id, score, band) = (col("id"), col("score"), col("band"));
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 10);
+    // tandem: all components 5 -> 5.00 Yellow; orchid: (4 + 5 + 5 + 5.96) / 4 = 4.99 Red.
+    let find = |name: &str| rows.iter().find(|r| &r[id] == name).unwrap();
+    assert_eq!(
+        (&find("tandem")[score], &find("tandem")[band]),
+        ("5.00", "Yellow")
     );
-    assert!(
-        c.lines()
-            .nth(1)
-            .unwrap()
-            .starts_with("acme,1,scored,87.85,Excellent"),
-        "{c}"
+    assert_eq!(
+        (&find("orchid")[score], &find("orchid")[band]),
+        ("4.99", "Red")
     );
+}
+
+#[test]
+fn a_bad_row_exits_2_and_the_other_rows_are_still_scored() {
+    let dir = scratch("bad-row");
+    let path = dir.join("accounts.csv");
+    std::fs::write(
+        &path,
+        "id,product_adoption,technical_health,business_outcomes,relationship_health,growth_potential\n\
+         good,90,90,90,90,90\n\
+         typo,90,lots,90,90,90\n\
+         also_good,50,50,50,50,50\n",
+    )
+    .unwrap();
+    let out = run(&[
+        &"score",
+        &rubric("slavkokernel"),
+        &path,
+        &"--format",
+        &"json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("row 2 (account `typo`)"), "{err}");
+    assert!(err.contains("`technical_health`"), "{err}");
+    let rows = json(&out);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(
+        (rows[0]["id"].as_str(), rows[0]["score"].as_str()),
+        (Some("good"), Some("90.00"))
+    );
+    assert_eq!(rows[1]["status"], "error");
+    assert_eq!(rows[1]["row"], 2);
+    assert_eq!(rows[1]["error"]["code"], "not_a_number");
+    assert_eq!(
+        (rows[2]["band"].as_str(), rows[2]["score"].as_str()),
+        (Some("At Risk"), Some("50.00"))
+    );
+
+    // A row without an id is reported the same way.
+    std::fs::write(&path, "id,product_adoption\n,50\nok,60\n").unwrap();
+    let out = run(&[&"score", &rubric("slavkokernel"), &path]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("row 1"), "{}", stderr(&out));
+    assert!(stdout(&out).contains("ok "), "{}", stdout(&out));
 }
 
 #[test]
 fn explain_adds_the_ledger_and_what_it_takes() {
     let out = run(&[
-        "score",
-        "rubrics/health/slavkokernel.toml",
-        "examples/health/slavkokernel.csv",
-        "--format",
-        "json",
-        "--explain",
-        "--at",
-        "2026-11-23T00:00:00Z",
+        &"score",
+        &rubric("slavkokernel"),
+        &example("slavkokernel.csv"),
+        &"--explain",
     ]);
-    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let delta = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == "delta")
-        .unwrap();
-    assert_eq!(delta["components"].as_array().unwrap().len(), 5);
-    assert_eq!(delta["components"][0]["declared_weight"], "25");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    // garnet: only product_adoption and business_outcomes given, the rest renormalized:
+    // 25% -> 50% each.
+    let garnet: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("garnet "))
+        .take(6)
+        .collect();
+    assert!(
+        garnet[1].contains("product_adoption") && garnet[1].contains("25% ->     50%"),
+        "{garnet:?}"
+    );
+    assert!(
+        garnet[2].contains("technical_health") && garnet[2].contains("missingrenormalized"),
+        "{garnet:?}"
+    );
+    // delta (65.75, Moderate) needs a rounded 70.00, i.e. +4.245 points:
+    // product_adoption 70 + 4.245/0.25 = 86.98; technical_health 65 + 4.245/0.2 = 86.225 -> 86.23.
+    let delta: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("delta "))
+        .take(9)
+        .collect();
+    assert_eq!(delta[6].trim(), "to reach Good (>= 70):", "{delta:?}");
+    assert!(delta[7].ends_with("input 70 -> 86.98"), "{delta:?}");
+    assert!(delta[8].ends_with("input 65 -> 86.23"), "{delta:?}");
+
+    let out = run(&[
+        &"score",
+        &rubric("slavkokernel"),
+        &example("slavkokernel.csv"),
+        &"--explain",
+        &"--format",
+        &"json",
+    ]);
+    let rows = json(&out);
+    let delta = rows.iter().find(|r| r["id"] == "delta").unwrap();
+    let comps = delta["components"].as_array().unwrap();
+    assert_eq!(comps.len(), 5);
+    assert_eq!(comps[0]["declared_weight"], "25");
+    assert_eq!(comps[0]["effective_weight"], "25");
+    // delta: 17.5 + 13 + 18 + 9 + 8.25 = 65.75 -> Moderate; next band Good at 70.
+    assert_eq!(delta["score"], "65.75");
     assert_eq!(delta["what_it_takes"]["next_band"], "Good");
-    assert!(delta["rubric"]["hash"]
-        .as_str()
+    // product_adoption: 70 + (69.995 - 65.75) / 0.25 = 86.98.
+    assert_eq!(delta["what_it_takes"]["components"][0]["required"], "86.98");
+
+    let out = run(&[
+        &"score",
+        &rubric("cradle-to-grave"),
+        &example("cradle-to-grave.csv"),
+        &"--explain",
+        &"--format",
+        &"csv",
+    ]);
+    let header = stdout(&out).lines().next().unwrap().to_string();
+    assert!(
+        header.contains("usage.score,usage.effective_weight,usage.contribution"),
+        "{header}"
+    );
+}
+
+#[test]
+fn json_accounts_carry_their_overrides() {
+    let args = |at: &'static str| -> Output {
+        run(&[
+            &"score",
+            &rubric("slavkokernel"),
+            &example("slavkokernel.json"),
+            &"--explain",
+            &"--format",
+            &"json",
+            &"--at",
+            &at,
+        ])
+    };
+    let out = args(AT);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows = json(&out);
+    assert_eq!(rows.len(), 8);
+    let delta = rows.iter().find(|r| r["id"] == "delta").unwrap();
+    // relationship_health overridden 60 -> 80: 65.75 + 0.15 * 20 = 68.75 (Moderate), and the
+    // band overridden to Good.
+    assert_eq!(delta["score"], "68.75");
+    assert_eq!(delta["computed_band"], "Moderate");
+    assert_eq!(delta["band"]["label"], "Good");
+    assert_eq!(delta["band_override"]["counts"], true);
+    assert_eq!(delta["components"][3]["source"], "override");
+    assert_eq!(delta["components"][3]["override"]["computed"], "60");
+
+    // After both expiries nothing counts: back to the computed 65.75, Moderate.
+    let rows = json(&args("2027-04-01T00:00:00Z"));
+    let delta = rows.iter().find(|r| r["id"] == "delta").unwrap();
+    assert_eq!(delta["score"], "65.75");
+    assert_eq!(delta["band"]["label"], "Moderate");
+    assert_eq!(delta["band_override"]["counts"], false);
+
+    // The CSV and the JSON hold the same accounts.
+    let csv = json(&run(&[
+        &"score",
+        &rubric("slavkokernel"),
+        &example("slavkokernel.csv"),
+        &"--format",
+        &"json",
+    ]));
+    let ids = |rows: &[serde_json::Value]| {
+        rows.iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&csv), ids(&json(&args(AT))));
+}
+
+#[test]
+fn a_broken_rubric_stops_score_with_exit_1() {
+    let dir = scratch("score-broken");
+    let path = dir.join("r.toml");
+    std::fs::write(&path, "kind = \"health\"\n").unwrap();
+    let out = run(&[&"score", &path, &example("slavkokernel.csv")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&path.display().to_string()),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&[&"score", &rubric("slavkokernel"), &dir.join("nope.csv")]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+/// Runs the binary from the repository root, so paths are written as in the README.
+fn run_args(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_csrubric"))
+        .args(args)
+        .current_dir(root())
+        .output()
         .unwrap()
-        .starts_with("sha256:"));
 }
 
 #[test]
 fn naive_at_is_rejected() {
-    let out = run(&[
+    let out = run_args(&[
         "score",
         "rubrics/health/slavkokernel.toml",
         "examples/health/slavkokernel.csv",
@@ -207,23 +429,23 @@ fn naive_at_is_rejected() {
         "2026-11-23T10:00:00",
     ]);
     assert_ne!(out.status.code(), Some(0));
-    assert!(text(&out.stderr).contains("RFC 3339"));
+    assert!(stderr(&out).contains("RFC 3339"), "{}", stderr(&out));
 }
 
 #[test]
 fn unreadable_input_exits_1() {
-    let out = run(&[
+    let out = run_args(&[
         "score",
         "rubrics/health/slavkokernel.toml",
         "no/such/file.csv",
     ]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("no/such/file.csv"));
+    assert!(stderr(&out).contains("no/such/file.csv"));
 }
 
 #[test]
 fn sla_json_on_the_examples() {
-    let out = run(&[
+    let out = run_args(&[
         "sla",
         "rubrics/escalation/slavkokernel-sla.toml",
         "examples/escalation/tickets.csv",
@@ -234,8 +456,7 @@ fn sla_json_on_the_examples() {
     ]);
     // Two example rows are deliberately bad (unknown tier, naive timestamp): exit code 2.
     assert_eq!(out.status.code(), Some(2));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let rows = v.as_array().unwrap();
+    let rows = json(&out);
     assert_eq!(rows.len(), 8);
     // T-100: Standard P2 opened Friday 15:30: 1.5h Friday + 6.5h Monday -> Monday 15:30.
     assert_eq!(rows[0]["targets"][0]["due"], "2026-11-23T15:30:00+01:00");

@@ -256,8 +256,9 @@ impl Scale {
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
-/// Largest magnitude of a scale bound (so no sum of products can overflow a decimal).
-const SCALE_LIMIT: Decimal = Decimal::from_parts(0xd4a5_1000, 0xe8, 0, false, 0); // 1e12
+/// Largest magnitude of a scale bound (`0-1000000000`); real scales are 0-10 or 0-100. Keeps
+/// every product in the score path far inside a decimal's range.
+const MAX_SCALE: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
 /// Largest magnitude of a scoring-function parameter.
 const PARAM_LIMIT: Decimal = Decimal::from_parts(0xa4c6_8000, 0x38d7e, 0, false, 0); // 1e15
 /// Largest target cap (attainment multiple).
@@ -292,10 +293,13 @@ impl Validate for HealthRubricFile {
         }
         let total: Decimal = self.components.iter().map(|c| c.weight.0).sum();
         let scale = match Scale::parse(&self.scale, total) {
-            Ok(s) if s.bounds().0.abs() > SCALE_LIMIT || s.bounds().1.abs() > SCALE_LIMIT => {
+            Ok(s) if s.bounds().0.abs() > MAX_SCALE || s.bounds().1.abs() > MAX_SCALE => {
                 p.push(
                     "scale",
-                    format!("scale bounds must be at most {SCALE_LIMIT} in magnitude"),
+                    format!(
+                        "scale `{}`: the bounds must be at most {MAX_SCALE} in magnitude",
+                        self.scale.trim()
+                    ),
                 );
                 None
             }
@@ -510,9 +514,15 @@ fn validate_function(
 ) {
     match f {
         ScoringFunction::Linear { from, to } => {
-            check_magnitude(from.0, PARAM_LIMIT, format!("{at}.from"), p);
-            check_magnitude(to.0, PARAM_LIMIT, format!("{at}.to"), p);
-            if from.0 >= to.0 {
+            if to.0.checked_sub(from.0).is_none() {
+                p.push(
+                    at.to_string(),
+                    format!("linear range `{from}` to `{to}` is too wide to compute with"),
+                );
+            } else if from.0.abs() > PARAM_LIMIT || to.0.abs() > PARAM_LIMIT {
+                check_magnitude(from.0, PARAM_LIMIT, format!("{at}.from"), p);
+                check_magnitude(to.0, PARAM_LIMIT, format!("{at}.to"), p);
+            } else if from.0 >= to.0 {
                 p.push(
                     at.to_string(),
                     format!("linear `from` ({from}) must be below `to` ({to}); use `direction = \"lower_is_better\"` to reverse"),
@@ -595,7 +605,7 @@ mod tests {
 
     #[test]
     fn limits_are_the_documented_powers_of_ten() {
-        assert_eq!(SCALE_LIMIT, Decimal::from(1_000_000_000_000i64));
+        assert_eq!(MAX_SCALE, Decimal::from(1_000_000_000i64));
         assert_eq!(PARAM_LIMIT, Decimal::from(1_000_000_000_000_000i64));
         assert_eq!(CAP_LIMIT, Decimal::from(1000));
     }

@@ -243,7 +243,8 @@ pub struct MetricLedger {
     pub score: Option<Decimal>,
     /// Declared weight within the component (percent).
     pub declared_weight: Decimal,
-    /// Weight actually used within the component (percent).
+    /// Weight actually used within the component (percent; the measured metrics' weights
+    /// sum to exactly 100).
     pub effective_weight: Decimal,
 }
 
@@ -265,9 +266,12 @@ pub struct ComponentLedger {
     pub score: Option<Decimal>,
     /// Declared weight (percent, or points in a points rubric).
     pub declared_weight: Decimal,
-    /// Weight actually used, as a percent of the score (0 when dropped).
+    /// Weight actually used, as a percent of the score (0 when dropped). At most 20
+    /// decimals; the effective weights of a result sum to exactly 100.
     pub effective_weight: Decimal,
-    /// Points this component adds to the score (before rounding).
+    /// Points this component adds to the score (before rounding). At most 20 decimals
+    /// (the last counted component takes the remainder), so the contributions plus the
+    /// bottom of the scale sum to exactly `raw_score`.
     pub contribution: Decimal,
     /// The override on this component, if any (also when expired).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -388,21 +392,8 @@ pub(super) fn score(
         what_it_takes: None,
         rubric: Arc::clone(&rubric.stamp),
     };
-    for (i, (line, c)) in result
-        .components
-        .iter_mut()
-        .zip(&rubric.components)
-        .enumerate()
-    {
-        if let (Some(a), Some(k)) = (&agg, counted.get(i)) {
-            if k.score.is_some() {
-                line.effective_weight = normalized(c.weight * Decimal::ONE_HUNDRED / a.weight);
-                line.contribution = a
-                    .terms
-                    .get(i)
-                    .map_or(Decimal::ZERO, |t| normalized(*t / a.weight));
-            }
-        }
+    if let Some(a) = &agg {
+        fill_shares(rubric, &counted, a, &mut result.components);
     }
     // The active band override if there is one (at most one), else the latest expired one.
     let band_override = overrides
@@ -614,8 +605,24 @@ fn resolve(
                     effective_weight: w, // scaled below
                 });
             }
-            for ml in &mut line.metrics {
-                ml.effective_weight = normalized(ml.effective_weight * Decimal::ONE_HUNDRED / den);
+            // As for components (see `fill_shares`): shares to LEDGER_DECIMALS, the last
+            // counted metric takes the remainder, so the shown weights sum to exactly 100.
+            let last = line
+                .metrics
+                .iter()
+                .rposition(|ml| !ml.effective_weight.is_zero());
+            let mut left = Decimal::ONE_HUNDRED;
+            for (j, ml) in line.metrics.iter_mut().enumerate() {
+                if ml.effective_weight.is_zero() {
+                    continue;
+                }
+                let share = if Some(j) == last {
+                    left
+                } else {
+                    (ml.effective_weight * Decimal::ONE_HUNDRED / den).round_dp(LEDGER_DECIMALS)
+                };
+                left -= share;
+                ml.effective_weight = normalized(share);
             }
             computed = Some(num / den);
             line.source = ComponentSource::Metrics;
@@ -801,6 +808,47 @@ fn aggregate(rubric: &Compiled, counted: &[Counted]) -> Option<Aggregate> {
         weight,
         terms,
     })
+}
+
+/// Writes each counted component's effective weight and contribution into its ledger line.
+///
+/// A share is a division that need not terminate (`25/75 = 33.33..`), so shares are carried
+/// to [`LEDGER_DECIMALS`] decimals and the last counted component takes the remainder: the
+/// ledger then adds up exactly, effective weights to 100 and contributions to the raw score
+/// (which stays the one division `Σ terms / Σ weights` that the band is chosen on). Without
+/// this, 28-digit quotients could sum to one unit off in the last digit.
+/// Decimals of the ledger's effective weights and contributions (far beyond any rubric's
+/// rounding, which is at most 10 decimals); the sums stay exact in a 28-digit decimal.
+const LEDGER_DECIMALS: u32 = 20;
+
+fn fill_shares(
+    rubric: &Compiled,
+    counted: &[Counted],
+    agg: &Aggregate,
+    ledger: &mut [ComponentLedger],
+) {
+    let (bottom, _) = rubric.scale.bounds();
+    let last = counted.iter().rposition(|k| k.score.is_some());
+    let mut weight_left = Decimal::ONE_HUNDRED;
+    let mut points_left = agg.raw - bottom;
+    for (i, (line, c)) in ledger.iter_mut().zip(&rubric.components).enumerate() {
+        if counted.get(i).is_none_or(|k| k.score.is_none()) {
+            continue;
+        }
+        let (weight, points) = if Some(i) == last {
+            (weight_left, points_left)
+        } else {
+            let term = agg.terms.get(i).copied().unwrap_or(Decimal::ZERO);
+            (
+                (c.weight * Decimal::ONE_HUNDRED / agg.weight).round_dp(LEDGER_DECIMALS),
+                (term / agg.weight).round_dp(LEDGER_DECIMALS),
+            )
+        };
+        weight_left -= weight;
+        points_left -= points;
+        line.effective_weight = normalized(weight);
+        line.contribution = normalized(points);
+    }
 }
 
 fn term(c: &CompiledComponent, score: Decimal, span: Decimal) -> Decimal {
