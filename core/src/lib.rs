@@ -8,6 +8,7 @@
 //!   the file, the rubric path (`components[2].weight`) and the line and column.
 //! * [`health`]: customer health scores, bands, missing-data policies, overrides and the
 //!   explanation ledger.
+//! * [`priority`]: ranking enhancement requests (weighted scorecard, RICE, WSJF), classification and cross-vertical tiers.
 //! * [`input`]: reading accounts (or any records) from CSV and JSON, row by row.
 //! * [`decimal`]: how numbers are read exactly and how the final score is rounded.
 //!
@@ -18,4 +19,5 @@
 pub mod decimal;
 pub mod health;
 pub mod input;
+pub mod priority;
 pub mod rubric;
