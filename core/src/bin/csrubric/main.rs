@@ -6,6 +6,7 @@
 
 mod check;
 mod output;
+mod prioritize;
 mod score;
 
 use std::process::ExitCode;
@@ -26,6 +27,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Score accounts (CSV or JSON) with a health rubric.
     Score(score::ScoreArgs),
+    /// Rank enhancement requests (CSV or JSON) with a priority rubric.
+    Prioritize(prioritize::PrioritizeArgs),
 }
 
 /// The outcome of a command that ran: success or some rows failed.
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Score(args) => score::run(args),
+        Command::Prioritize(args) => prioritize::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
