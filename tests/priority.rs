@@ -585,3 +585,33 @@ proptest! {
         prop_assert_eq!(me.score, alone);
     }
 }
+
+#[test]
+fn malformed_formula_says_what_shapes_are_accepted() {
+    let text = "kind = \"priority\"\nid = \"p\"\nversion = \"1\"\ntitle = \"t\"\nsource = \"s\"\n\
+        model = \"formula\"\nformula = { divide = \"a\" }\n[[criteria]]\nid = \"a\"\n";
+    let err = PriorityRubric::from_str_with_format("f.toml", text, Format::Toml).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("formula: unknown operation with keys `divide`"),
+        "{msg}"
+    );
+    assert!(msg.contains("`{ divide = <expr>, by = <expr> }`"), "{msg}");
+}
+
+#[test]
+fn formula_rubric_in_json_with_constants() {
+    // (a + 2) * b / 4 with a = 6, b = 3: 8 * 3 / 4 = 6
+    let text = r#"{"kind": "priority", "id": "p", "version": "1", "title": "t", "source": "s",
+        "model": "formula", "rounding": {"decimals": 1},
+        "formula": {"divide": {"product": [{"sum": ["a", {"const": 2}]}, "b"]}, "by": {"const": "4"}},
+        "criteria": [{"id": "a", "min": 0}, {"id": "b", "min": 0, "max": 10}]}"#;
+    let r = PriorityRubric::from_str_with_format("p.json", text, Format::Json).unwrap();
+    let req = Record::new("x").with("a", d("6")).with("b", d("3"));
+    assert_eq!(r.score(&req).unwrap().score.to_string(), "6.0");
+    let over = Record::new("y").with("a", d("6")).with("b", d("11"));
+    assert_eq!(
+        r.score(&over).unwrap_err().to_string(),
+        "request `y`: `b` = 11 is outside 0..10"
+    );
+}

@@ -66,7 +66,7 @@ pub enum Model {
 ///
 /// In TOML: a criterion id (`"reach"`), a constant (`{ const = 100 }`), `{ sum = [...] }`,
 /// `{ product = [...] }` or `{ divide = <expr>, by = <expr> }`.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum Expr {
     /// The value of a criterion (its id).
@@ -96,7 +96,60 @@ pub enum Expr {
     },
 }
 
+const EXPR_SHAPES: &str = "expected a criterion id, `{ const = <number> }`, `{ sum = [...] }`, `{ product = [...] }` or `{ divide = <expr>, by = <expr> }`";
+
+impl<'de> Deserialize<'de> for Expr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        Expr::from_value(&v).map_err(serde::de::Error::custom)
+    }
+}
+
 impl Expr {
+    fn from_value(v: &serde_json::Value) -> Result<Expr, String> {
+        use serde_json::Value as J;
+        let list = |v: &J, op: &str| -> Result<Vec<Expr>, String> {
+            match v {
+                J::Array(xs) => xs.iter().map(Expr::from_value).collect(),
+                _ => Err(format!("`{op}` takes a list of expressions")),
+            }
+        };
+        match v {
+            J::String(s) => Ok(Expr::Criterion(s.clone())),
+            J::Object(o) => {
+                let mut keys: Vec<&str> = o.keys().map(String::as_str).collect();
+                keys.sort_unstable();
+                match (
+                    keys.as_slice(),
+                    o.get("const"),
+                    o.get("sum"),
+                    o.get("product"),
+                    o.get("divide"),
+                    o.get("by"),
+                ) {
+                    (["const"], Some(c), ..) => serde_json::from_value::<Dec>(c.clone())
+                        .map(|value| Expr::Const { value })
+                        .map_err(|e| format!("`const`: {e}")),
+                    (["sum"], _, Some(xs), ..) => Ok(Expr::Sum {
+                        sum: list(xs, "sum")?,
+                    }),
+                    (["product"], _, _, Some(xs), ..) => Ok(Expr::Product {
+                        product: list(xs, "product")?,
+                    }),
+                    (["by", "divide"], _, _, _, Some(a), Some(b)) => Ok(Expr::Quotient {
+                        divide: Box::new(Expr::from_value(a)?),
+                        by: Box::new(Expr::from_value(b)?),
+                    }),
+                    _ => Err(format!(
+                        "unknown operation with keys `{}`: {EXPR_SHAPES}",
+                        keys.join("`, `")
+                    )),
+                }
+            }
+            other => Err(format!("`{other}`: {EXPR_SHAPES}")),
+        }
+    }
+
     fn criteria<'a>(&'a self, out: &mut Vec<&'a str>) {
         match self {
             Expr::Criterion(c) => out.push(c),
