@@ -615,3 +615,74 @@ fn formula_rubric_in_json_with_constants() {
         "request `y`: `b` = 11 is outside 0..10"
     );
 }
+
+#[test]
+fn only_the_next_stage_or_declined_is_legal() {
+    let order = [
+        Stage::Collection,
+        Stage::Screening,
+        Stage::Analysis,
+        Stage::CrossVerticalReview,
+        Stage::Prioritization,
+        Stage::Planning,
+        Stage::Implementation,
+        Stage::Validation,
+    ];
+    for (i, from) in order.iter().enumerate() {
+        for (j, to) in order.iter().enumerate() {
+            assert_eq!(from.can_move_to(*to), j == i + 1, "{from:?} -> {to:?}");
+        }
+        // declined only before implementation (index 6)
+        assert_eq!(
+            from.can_move_to(Stage::Declined),
+            i < 6,
+            "{from:?} -> declined"
+        );
+        assert!(!Stage::Declined.can_move_to(*from));
+    }
+}
+
+#[test]
+fn tier_values_are_per_rubric() {
+    let text = "kind = \"priority\"\nid = \"p\"\nversion = \"1\"\ntitle = \"t\"\nsource = \"s\"\n\
+        [[criteria]]\nid = \"x\"\nweight = 50\n[[criteria]]\nid = \"cv\"\nweight = 50\n\
+        [cross_vertical]\ncriterion = \"cv\"\nmedium_min_minimal = 2\nhigh = 5\nmedium = 4\nlow = 2\n";
+    let r = PriorityRubric::from_str_with_format("t.toml", text, Format::Toml).unwrap();
+    let req = Record::new("a")
+        .with("x", d("1"))
+        .with_value("verticals", Value::Text("a:minimal;b:minimal".into()));
+    // two at most minimal reaches this rubric's Medium -> 4; 1 * .5 + 4 * .5 = 2.5
+    let s = r.score(&req).unwrap();
+    assert_eq!(s.cross_vertical_tier, Some(Tier::Medium));
+    assert_eq!(s.score.to_string(), "2.50");
+    let bad = text.replace("low = 2", "low = 0");
+    let err = PriorityRubric::from_str_with_format("t.toml", &bad, Format::Toml).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("cross_vertical.low: `0` is outside the scale of `cv`"),
+        "{err}"
+    );
+}
+
+proptest! {
+    #[test]
+    fn rice_grows_with_reach_and_shrinks_with_effort(
+        reach in 0u32..100_000,
+        more in 1u32..1000,
+        impact in prop::sample::select(vec!["3", "2", "1", "0.5", "0.25"]),
+        confidence in prop::sample::select(vec!["100", "80", "50"]),
+        effort in 1u32..60,
+    ) {
+        let r = rubric("rice");
+        let score = |reach: u32, effort: u32| {
+            r.score(&rice(&reach.to_string(), impact, confidence, &effort.to_string()))
+                .unwrap()
+                .raw_score
+        };
+        prop_assert!(score(reach + more, effort) > score(reach, effort) || reach + more == 0);
+        prop_assert!(score(reach, effort + more) <= score(reach, effort));
+        if reach > 0 {
+            prop_assert!(score(reach, effort + more) < score(reach, effort));
+        }
+    }
+}
