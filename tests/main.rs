@@ -11,3 +11,4 @@ mod escalation;
 mod health;
 mod health_props;
 mod hostile;
+mod priority;

@@ -60,6 +60,19 @@ fn check_one(path: &std::path::Path) -> Result<String, RubricError> {
             })
         }
         k @ ("sla" | "escalation" | "alerts") => crate::escalate::check(path, k, &text, format),
+        csrubric::priority::KIND => csrubric::priority::PriorityRubric::from_str_with_format(
+            &file, &text, format,
+        )
+        .map(|r| {
+            format!(
+                "{} {} ({} criteria, {:?}) {}",
+                r.stamp().id,
+                r.stamp().version,
+                r.spec().criteria.len(),
+                r.spec().model,
+                r.stamp().hash
+            )
+        }),
         other => Err(RubricError::Invalid {
             file,
             problems: vec![rubric::Problem {

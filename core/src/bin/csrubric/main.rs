@@ -7,6 +7,7 @@
 mod check;
 mod escalate;
 mod output;
+mod prioritize;
 mod score;
 mod sla;
 
@@ -32,6 +33,8 @@ enum Command {
     Sla(sla::SlaArgs),
     /// Escalation level of cases (or alerts of accounts) under a matrix (or alert rules).
     Escalate(escalate::EscalateArgs),
+    /// Rank enhancement requests (CSV or JSON) with a priority rubric.
+    Prioritize(prioritize::PrioritizeArgs),
 }
 
 /// The outcome of a command that ran: success or some rows failed.
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
         Command::Score(args) => score::run(args),
         Command::Sla(args) => sla::run(args),
         Command::Escalate(args) => escalate::run(args),
+        Command::Prioritize(args) => prioritize::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
