@@ -8,6 +8,8 @@
 //!   the file, the rubric path (`components[2].weight`) and the line and column.
 //! * [`health`]: customer health scores, bands, missing-data policies, overrides and the
 //!   explanation ledger.
+//! * [`renewal`]: renewal playbooks, dated milestone schedules and the renewal pipeline.
+//! * [`kpi`]: portfolio KPIs (NRR, GRR, churn, NPS, CSAT, CES...) with seed targets.
 //! * [`input`]: reading accounts (or any records) from CSV and JSON, row by row.
 //! * [`decimal`]: how numbers are read exactly and how the final score is rounded.
 //!
@@ -18,4 +20,6 @@
 pub mod decimal;
 pub mod health;
 pub mod input;
+pub mod kpi;
+pub mod renewal;
 pub mod rubric;
