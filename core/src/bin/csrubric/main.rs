@@ -5,7 +5,9 @@
 //! other rows are still scored).
 
 mod check;
+mod kpi;
 mod output;
+mod renewals;
 mod score;
 
 use std::process::ExitCode;
@@ -26,6 +28,10 @@ enum Command {
     Check(check::CheckArgs),
     /// Score accounts (CSV or JSON) with a health rubric.
     Score(score::ScoreArgs),
+    /// Date renewal milestones for a file of contracts (the renewal pipeline).
+    Renewals(renewals::RenewalsArgs),
+    /// Portfolio KPIs (NRR, GRR, churn, NPS...) against a targets rubric.
+    Kpi(kpi::KpiArgs),
 }
 
 /// The outcome of a command that ran: success or some rows failed.
@@ -39,6 +45,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Score(args) => score::run(args),
+        Command::Renewals(args) => renewals::run(args),
+        Command::Kpi(args) => kpi::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
