@@ -8,6 +8,8 @@
 //!   the file, the rubric path (`components[2].weight`) and the line and column.
 //! * [`health`]: customer health scores, bands, missing-data policies, overrides and the
 //!   explanation ledger.
+//! * [`calendar`]: business-hours calendars (IANA zones, weekly hours, holidays, 24/7,
+//!   versions): working time and business days, correct across DST.
 //! * [`renewal`]: renewal playbooks, dated milestone schedules and the renewal pipeline.
 //! * [`kpi`]: portfolio KPIs (NRR, GRR, churn, NPS, CSAT, CES...) with seed targets.
 //! * [`input`]: reading accounts (or any records) from CSV and JSON, row by row.
@@ -17,6 +19,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod calendar;
 pub mod decimal;
 pub mod health;
 pub mod input;

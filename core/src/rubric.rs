@@ -268,7 +268,7 @@ impl Stamp {
 }
 
 /// Every rubric kind this library knows, as written in a file's `kind` field.
-pub const KINDS: &[&str] = &["health", "renewal", "kpi"];
+pub const KINDS: &[&str] = &["health", "calendar", "renewal", "kpi"];
 
 /// Reads the `kind` field of a rubric text without loading the rest, so a tool can pick
 /// the right model.

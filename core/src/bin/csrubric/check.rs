@@ -48,6 +48,17 @@ fn check_one(path: &std::path::Path) -> Result<String, RubricError> {
                 s.hash
             ))
         }
+        csrubric::calendar::KIND => {
+            csrubric::calendar::Calendar::from_str_with_format(&file, &text, format).map(|c| {
+                format!(
+                    "{} {} (zone {}) {}",
+                    c.stamp().id,
+                    c.stamp().version,
+                    c.spec().zone,
+                    c.stamp().hash
+                )
+            })
+        }
         csrubric::renewal::KIND | csrubric::kpi::KIND => {
             crate::renewals::check_summary(&kind, &file, &text, format)
         }
