@@ -483,3 +483,75 @@ proptest! {
         prop_assert_eq!(get(KpiId::Nrr), nrr);
     }
 }
+
+// ---------------------------------------------------------------- business days (calendar)
+
+fn berlin() -> csrubric::calendar::Calendar {
+    csrubric::calendar::Calendar::from_path(
+        &root().join("rubrics/calendars/business-hours-berlin.toml"),
+    )
+    .unwrap()
+}
+
+const BUSINESS_PLAYBOOK: &str = r#"
+kind = "renewal"
+id = "renewal/bd"
+version = "1"
+title = "Business days"
+source = "test"
+[[milestones]]
+id = "plan"
+label = "Plan"
+offset = -90
+owner = "CSM"
+adjust = "previous_working_day"
+[[milestones]]
+id = "sign"
+label = "Sign"
+offset = -3
+until = -1
+unit = "business_days"
+owner = "Sales"
+"#;
+
+#[test]
+fn business_day_offsets_and_previous_working_day() {
+    let p = RenewalPlaybook::from_toml_str("bd.toml", BUSINESS_PLAYBOOK).unwrap();
+    assert_eq!(p.needs_calendar(), Some("plan"));
+    let c = Contract::new("a", d("2026-01-01"), d("2027-01-04"));
+    // Without a calendar the row fails with a clear error, it does not guess.
+    let err = p.schedule(&c, d("2026-11-23")).unwrap_err();
+    assert_eq!(err.code(), "renewal_no_calendar");
+    let p = p.with_calendar(berlin());
+    let r = p.schedule(&c, d("2026-11-23")).unwrap();
+    // 90 days before Monday 2027-01-04 is Tuesday 2026-10-06: a working day, kept.
+    assert_eq!(r.schedule[0].due, d("2026-10-06"));
+    // 3 working days before Monday 2027-01-04, the Berlin calendar closing on the weekend,
+    // on Jan 1 (New Year) and Dec 25/26: Dec 31 (1), Dec 30 (2), Dec 29 (3); 1 working day
+    // before is Dec 31.
+    assert_eq!(
+        (r.schedule[1].due, r.schedule[1].until),
+        (d("2026-12-29"), d("2026-12-31"))
+    );
+    // A contract ending Thursday 2027-04-01: 90 days before is Friday 2027-01-01
+    // (New Year's Day, a holiday) -> Thursday 2026-12-31.
+    let c = Contract::new("b", d("2026-04-02"), d("2027-04-01"));
+    let r = p.schedule(&c, d("2026-11-23")).unwrap();
+    assert_eq!(r.schedule[0].due, d("2026-12-31"));
+}
+
+proptest! {
+    #[test]
+    fn adjusted_dates_are_working_days_on_or_before(end in (0i64..700).prop_map(|n| d("2026-01-01") + chrono::TimeDelta::days(n))) {
+        let cal = berlin();
+        let p = RenewalPlaybook::from_toml_str("bd.toml", BUSINESS_PLAYBOOK).unwrap().with_calendar(cal.clone());
+        let c = Contract::new("a", end - chrono::TimeDelta::days(365), end);
+        let r = p.schedule(&c, end).unwrap();
+        let raw = end - chrono::TimeDelta::days(90);
+        prop_assert!(cal.is_working_day(r.schedule[0].due));
+        prop_assert!(r.schedule[0].due <= raw);
+        prop_assert!((raw - r.schedule[0].due).num_days() < 7);
+        prop_assert!(cal.is_working_day(r.schedule[1].due));
+        prop_assert!(r.schedule[1].due < end);
+    }
+}

@@ -54,8 +54,9 @@ use std::path::Path;
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
 
-pub use model::{MilestoneSpec, OffsetUnit, RenewalPlaybookFile, DEFAULT_PATH, KIND};
+pub use model::{Adjust, MilestoneSpec, OffsetUnit, RenewalPlaybookFile, DEFAULT_PATH, KIND};
 
+use crate::calendar::Calendar;
 use crate::input::{Record, Rows, Value};
 use crate::rubric::{self, Format, RubricError, Stamp};
 
@@ -108,6 +109,25 @@ pub enum RenewalError {
         /// The milestone given.
         milestone: String,
     },
+    /// The playbook counts business days or moves dates to working days, and no calendar
+    /// was given ([`RenewalPlaybook::with_calendar`]).
+    #[error("{at}: milestone `{milestone}` needs a working-day calendar (business-day offset or `adjust`), and none was given")]
+    NoCalendar {
+        /// Which contract.
+        at: ContractRef,
+        /// The first milestone that needs one.
+        milestone: String,
+    },
+    /// The calendar could not compute a date (no working day for years, out of range).
+    #[error("{at}: milestone `{milestone}`: {message}")]
+    Calendar {
+        /// Which contract.
+        at: ContractRef,
+        /// The milestone.
+        milestone: String,
+        /// The calendar's message.
+        message: String,
+    },
     /// A date falls outside the supported range (years -262143..262142).
     #[error("{at}: date out of range computing `{what}`")]
     OutOfRange {
@@ -128,6 +148,8 @@ impl RenewalError {
             RenewalError::UnknownPath { .. } => "renewal_unknown_path",
             RenewalError::UnknownMilestone { .. } => "renewal_unknown_milestone",
             RenewalError::OutOfRange { .. } => "renewal_out_of_range",
+            RenewalError::NoCalendar { .. } => "renewal_no_calendar",
+            RenewalError::Calendar { .. } => "renewal_calendar",
         }
     }
 
@@ -139,7 +161,9 @@ impl RenewalError {
             | RenewalError::EndBeforeStart { at, .. }
             | RenewalError::UnknownPath { at, .. }
             | RenewalError::UnknownMilestone { at, .. }
-            | RenewalError::OutOfRange { at, .. } => at,
+            | RenewalError::OutOfRange { at, .. }
+            | RenewalError::NoCalendar { at, .. }
+            | RenewalError::Calendar { at, .. } => at,
         }
     }
 }
@@ -434,6 +458,7 @@ pub struct RenewalResult {
 pub struct RenewalPlaybook {
     spec: RenewalPlaybookFile,
     stamp: Stamp,
+    calendar: Option<Calendar>,
 }
 
 impl RenewalPlaybook {
@@ -483,7 +508,65 @@ impl RenewalPlaybook {
     ) -> Result<RenewalPlaybook, RubricError> {
         let spec: RenewalPlaybookFile = rubric::load(file, text, format)?;
         let stamp = Stamp::new(&spec.id, &spec.version, text.as_bytes());
-        Ok(RenewalPlaybook { spec, stamp })
+        Ok(RenewalPlaybook {
+            spec,
+            stamp,
+            calendar: None,
+        })
+    }
+
+    /// Uses `calendar` for business-day offsets and for moving dates to working days.
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::calendar::Calendar;
+    /// use csrubric::renewal::{Contract, RenewalPlaybook};
+    /// use chrono::NaiveDate;
+    /// let cal = Calendar::from_path(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/../rubrics/calendars/business-hours-berlin.toml").as_ref())?;
+    /// let playbook = RenewalPlaybook::from_toml_str("p.toml", r#"
+    ///     kind = "renewal"
+    ///     id = "renewal/bd"
+    ///     version = "1"
+    ///     title = "Business days"
+    ///     source = "example"
+    ///     adjust = "previous_working_day"
+    ///     [[milestones]]
+    ///     id = "reminder"
+    ///     label = "Reminder"
+    ///     offset = -31
+    ///     owner = "CSM"
+    ///     [[milestones]]
+    ///     id = "sign"
+    ///     label = "Signature"
+    ///     offset = -5
+    ///     unit = "business_days"
+    ///     owner = "Sales"
+    /// "#)?.with_calendar(cal);
+    /// let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+    /// // Ends Wednesday 2026-12-30: 31 days before is Sunday 2026-11-29, moved to Friday
+    /// // 2026-11-27; 5 working days before skips the weekend and the Christmas holidays
+    /// // (Dec 25 and 26 in the Berlin calendar): Dec 29, 28, 24, 23, 22.
+    /// let r = playbook.schedule(&Contract::new("a", d(2026, 1, 1), d(2026, 12, 30)), d(2026, 11, 23))?;
+    /// assert_eq!(r.schedule[0].due, d(2026, 11, 27));
+    /// assert_eq!(r.schedule[1].due, d(2026, 12, 22));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_calendar(mut self, calendar: Calendar) -> RenewalPlaybook {
+        self.calendar = Some(calendar);
+        self
+    }
+
+    /// The first milestone that needs a calendar (business-day offset or `adjust`), if any.
+    pub fn needs_calendar(&self) -> Option<&str> {
+        self.spec
+            .milestones
+            .iter()
+            .find(|m| {
+                m.unit == OffsetUnit::BusinessDays
+                    || m.adjust.unwrap_or(self.spec.adjust) != Adjust::None
+            })
+            .map(|m| m.id.as_str())
     }
 
     /// The playbook's id, version and hash.
@@ -556,12 +639,7 @@ impl RenewalPlaybook {
             .iter()
             .filter(|m| m.path == contract.path)
         {
-            let shift = |o: i64| {
-                offset_date(renewal_date, o, m.unit).ok_or_else(|| RenewalError::OutOfRange {
-                    at: at.clone(),
-                    what: format!("milestone `{}`", m.id),
-                })
-            };
+            let shift = |o: i64| self.milestone_date(m, renewal_date, o, &at);
             let due = shift(m.offset)?;
             let until = match m.until {
                 Some(u) => shift(u)?,
@@ -680,6 +758,45 @@ impl RenewalPlaybook {
     }
 }
 
+impl RenewalPlaybook {
+    /// The date of milestone `m` at offset `o` from `end`, moved as the playbook says.
+    fn milestone_date(
+        &self,
+        m: &MilestoneSpec,
+        end: NaiveDate,
+        o: i64,
+        at: &ContractRef,
+    ) -> Result<NaiveDate, RenewalError> {
+        let adjust = m.adjust.unwrap_or(self.spec.adjust);
+        let calendar = || {
+            self.calendar
+                .as_ref()
+                .ok_or_else(|| RenewalError::NoCalendar {
+                    at: at.clone(),
+                    milestone: m.id.clone(),
+                })
+        };
+        let cal_err = |e: crate::calendar::CalendarError| RenewalError::Calendar {
+            at: at.clone(),
+            milestone: m.id.clone(),
+            message: e.to_string(),
+        };
+        let date = match m.unit {
+            OffsetUnit::BusinessDays => calendar()?.add_working_days(end, o).map_err(cal_err)?,
+            unit => offset_date(end, o, unit).ok_or_else(|| RenewalError::OutOfRange {
+                at: at.clone(),
+                what: format!("milestone `{}`", m.id),
+            })?,
+        };
+        match adjust {
+            Adjust::None => Ok(date),
+            Adjust::PreviousWorkingDay => {
+                calendar()?.on_or_before_working_day(date).map_err(cal_err)
+            }
+        }
+    }
+}
+
 fn pipeline_key(r: &RenewalResult) -> (bool, Option<NaiveDate>, NaiveDate, &str) {
     (r.next_due.is_none(), r.next_due, r.renewal_date, &r.id)
 }
@@ -722,10 +839,13 @@ impl RenewalRowError {
     }
 }
 
-/// `date` moved by `offset` units (negative is earlier).
+/// `date` moved by `offset` calendar units (negative is earlier). Business-day offsets are
+/// counted by the playbook's calendar, never here; they are read as days if they come.
 pub(crate) fn offset_date(date: NaiveDate, offset: i64, unit: OffsetUnit) -> Option<NaiveDate> {
     match unit {
-        OffsetUnit::Days => date.checked_add_signed(chrono::TimeDelta::try_days(offset)?),
+        OffsetUnit::Days | OffsetUnit::BusinessDays => {
+            date.checked_add_signed(chrono::TimeDelta::try_days(offset)?)
+        }
         OffsetUnit::Months => {
             let m = Months::new(u32::try_from(offset.unsigned_abs()).ok()?);
             if offset >= 0 {

@@ -14,6 +14,8 @@ pub const DEFAULT_PATH: &str = "renewal";
 
 /// Largest offset accepted, in days (ten years), so date arithmetic never overflows.
 pub(crate) const MAX_OFFSET_DAYS: i64 = 3660;
+/// Largest offset accepted, in working days (about ten years of five-day weeks).
+pub(crate) const MAX_OFFSET_BUSINESS_DAYS: i64 = 2610;
 /// Largest offset accepted, in months (ten years).
 pub(crate) const MAX_OFFSET_MONTHS: i64 = 120;
 
@@ -34,6 +36,10 @@ pub struct RenewalPlaybookFile {
     /// Free text for readers.
     #[serde(default)]
     pub description: Option<String>,
+    /// Moves dates that are not working days (needs a calendar); default `none`. A
+    /// milestone's own `adjust` overrides it.
+    #[serde(default)]
+    pub adjust: Adjust,
     /// The milestones, in the order they are worked through (per path).
     pub milestones: Vec<MilestoneSpec>,
 }
@@ -48,6 +54,20 @@ pub enum OffsetUnit {
     /// Calendar months: `6` is the same day of the month six months after the end, or the
     /// last day of that month when it is shorter (Aug 31 + 6 months = Feb 28/29).
     Months,
+    /// Working days of the [`crate::calendar::Calendar`] the playbook is used with: `-10`
+    /// is the tenth working day before the end date (the end date itself not counted).
+    BusinessDays,
+}
+
+/// What happens to a milestone date that is not a working day.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Adjust {
+    /// Dates are kept as computed (the default).
+    #[default]
+    None,
+    /// A date on a weekend or holiday moves to the last working day before it.
+    PreviousWorkingDay,
 }
 
 /// One milestone of a playbook: when it starts relative to the contract end, who owns it
@@ -73,6 +93,9 @@ pub struct MilestoneSpec {
     /// Unit of `offset` and `until` (default `days`).
     #[serde(default)]
     pub unit: OffsetUnit,
+    /// Overrides the playbook's `adjust` for this milestone.
+    #[serde(default)]
+    pub adjust: Option<Adjust>,
     /// Who owns the milestone.
     pub owner: String,
     /// What is done.
@@ -136,6 +159,7 @@ impl Validate for RenewalPlaybookFile {
             let (max, unit) = match m.unit {
                 OffsetUnit::Days => (MAX_OFFSET_DAYS, "days"),
                 OffsetUnit::Months => (MAX_OFFSET_MONTHS, "months"),
+                OffsetUnit::BusinessDays => (MAX_OFFSET_BUSINESS_DAYS, "business days"),
             };
             for (field, v) in [("offset", Some(m.offset)), ("until", m.until)] {
                 if let Some(v) = v {

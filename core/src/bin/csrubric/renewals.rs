@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use csrubric::calendar::Calendar;
 use csrubric::input;
 use csrubric::renewal::{RenewalPlaybook, RenewalResult};
 
@@ -19,6 +20,10 @@ pub struct RenewalsArgs {
     /// The day to schedule for (YYYY-MM-DD). Default: today (UTC).
     #[arg(long, value_parser = parse_day)]
     today: Option<NaiveDate>,
+    /// Working-day calendar (.toml or .json, `kind = "calendar"`), for playbooks with
+    /// business-day offsets or `adjust = "previous_working_day"`.
+    #[arg(long)]
+    calendar: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: OutputFormat,
@@ -30,7 +35,18 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
 }
 
 pub fn run(args: RenewalsArgs) -> CliResult {
-    let playbook = RenewalPlaybook::from_path(&args.playbook)?;
+    let mut playbook = RenewalPlaybook::from_path(&args.playbook)?;
+    match (&args.calendar, playbook.needs_calendar()) {
+        (Some(c), _) => playbook = playbook.with_calendar(Calendar::from_path(c)?),
+        (None, Some(m)) => {
+            return Err(format!(
+                "{}: milestone `{m}` counts business days or moves dates to working days: pass --calendar",
+                args.playbook.display()
+            )
+            .into())
+        }
+        (None, None) => {}
+    }
     let rows = input::read_path(&args.input)?;
     let today = args
         .today
