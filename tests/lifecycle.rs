@@ -555,3 +555,190 @@ proptest! {
         prop_assert!(r.schedule[1].due < end);
     }
 }
+
+// ---------------------------------------------------------------- segments and advocacy
+
+use csrubric::journey::{touch_points, JourneyDates, JourneyMap};
+use csrubric::segment::{
+    AdvocacyLevel, AdvocacyProfile, AdvocacyProgram, EngagementModel, Segment, Success, Tier,
+};
+
+#[test]
+fn segment_boundaries_are_explicit() {
+    // Seed 002: small "1-100", mid-market "100-1000", enterprise "1000+": each shared
+    // boundary belongs to the larger segment.
+    let cases = [
+        (1, Segment::Small),
+        (99, Segment::Small),
+        (100, Segment::MidMarket),
+        (101, Segment::MidMarket),
+        (999, Segment::MidMarket),
+        (1000, Segment::Enterprise),
+        (250_000, Segment::Enterprise),
+    ];
+    for (n, want) in cases {
+        assert_eq!(Segment::for_employees(n).unwrap(), want, "{n} employees");
+    }
+    assert_eq!(
+        Segment::for_employees(0).unwrap_err().code(),
+        "segment_no_employees"
+    );
+}
+
+#[test]
+fn engagement_models_follow_the_80_20_rule() {
+    let standard = EngagementModel::new(5000, false).unwrap();
+    assert_eq!(standard.segment, Segment::Enterprise);
+    assert_eq!(standard.tier, Tier::Standard);
+    assert_eq!(standard.owner, "John Web / Partners");
+    assert_eq!(standard.support_model, "Quarterly check-ins");
+    assert_eq!(
+        standard.success_manager,
+        "Dedicated customer success manager"
+    );
+    let strategic = EngagementModel::new(40, true).unwrap();
+    assert_eq!(strategic.segment, Segment::Small);
+    assert_eq!(strategic.support_model, "Monthly engagement");
+    assert_eq!(
+        strategic.executive_sponsor,
+        Some("Morten (2-3 accounts max)")
+    );
+    assert_eq!(strategic.onboarding, "Month 1");
+}
+
+#[test]
+fn advocacy_levels_from_nps_and_success() {
+    use AdvocacyLevel::*;
+    use Success::*;
+    let cases = [
+        (7, Met, Some(Satisfied)),
+        (8, Exceptional, Some(Satisfied)),
+        (6, Exceptional, None),
+        (9, Exceeded, Some(Happy)),
+        (10, Exceeded, Some(Happy)),
+        (9, Exceptional, Some(Happy)),
+        (10, Exceptional, Some(Champion)),
+        (10, Met, Some(Satisfied)),
+        (10, NotMet, None),
+        (0, NotMet, None),
+    ];
+    for (nps, success, want) in cases {
+        assert_eq!(
+            AdvocacyLevel::assess(nps, success).unwrap(),
+            want,
+            "{nps} {success:?}"
+        );
+    }
+    assert!(AdvocacyLevel::assess(11, Met).is_err());
+}
+
+#[test]
+fn advocacy_programs_need_both_criteria() {
+    let p = AdvocacyProfile {
+        measurable_success: true,
+        willing_to_be_public: true,
+        strong_results: true,
+        deep_product_knowledge: true,
+        internal_advocacy: true,
+        strategic: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        AdvocacyProgram::eligible(&p),
+        [AdvocacyProgram::CaseStudy, AdvocacyProgram::Champion]
+    );
+    assert!(AdvocacyProgram::eligible(&AdvocacyProfile::default()).is_empty());
+}
+
+// ---------------------------------------------------------------- journey and cadence
+
+#[test]
+fn cradle_to_grave_stages_through_a_contract() {
+    // Signed 2026-01-05, live 2026-03-30, contract ends 2027-03-29.
+    let dates = JourneyDates {
+        signed: Some(d("2026-01-05")),
+        go_live: d("2026-03-30"),
+        contract_end: Some(d("2027-03-29")),
+    };
+    let at = |day: &str| {
+        let s = JourneyMap::CradleToGrave.stage(&dates, d(day)).unwrap();
+        (s.number, s.owner)
+    };
+    assert_eq!(at("2025-12-01"), (1, "Sofie (Sales)"));
+    assert_eq!(at("2026-01-05"), (2, "John Web / Partners"));
+    assert_eq!(at("2026-03-29"), (2, "John Web / Partners"));
+    assert_eq!(at("2026-03-30"), (3, "Customer Success Manager"));
+    assert_eq!(at("2026-06-29"), (3, "Customer Success Manager")); // < go-live + 3 months
+    assert_eq!(at("2026-06-30"), (4, "Customer Success Manager")); // month 4 begins
+                                                                   // 90 days before 2027-03-29 is 2026-12-29 (28 days to Mar 1, 59 to Jan 29, 90 to
+                                                                   // Dec 29): renewal wins over value realization.
+    assert_eq!(at("2026-12-28"), (4, "Customer Success Manager"));
+    assert_eq!(at("2026-12-29"), (6, "CSM + Sales"));
+    let long = JourneyDates {
+        contract_end: Some(d("2029-03-29")),
+        ..dates
+    };
+    let s = JourneyMap::CradleToGrave
+        .stage(&long, d("2027-03-30"))
+        .unwrap();
+    assert_eq!(
+        (s.number, s.stage, s.owner),
+        (5, "Growth & Expansion", "Account Team")
+    );
+    let s = JourneyMap::SlavkoKernel
+        .stage(&long, d("2027-03-30"))
+        .unwrap();
+    assert_eq!((s.number, s.stage), (4, "Growth & Optimization"));
+    let s = JourneyMap::SlavkoKernel
+        .stage(&dates, d("2027-01-15"))
+        .unwrap();
+    assert_eq!((s.number, s.stage), (5, "Renewal & Advocacy"));
+}
+
+#[test]
+fn implementation_overdue_after_twelve_weeks() {
+    // Seed 004: implementation takes 9-12 weeks. Signed 2026-01-05: 12 weeks is 2026-03-30.
+    let dates = JourneyDates {
+        signed: Some(d("2026-01-05")),
+        go_live: d("2026-06-01"),
+        contract_end: None,
+    };
+    let s = JourneyMap::CradleToGrave
+        .stage(&dates, d("2026-03-30"))
+        .unwrap();
+    assert!(!s.implementation_overdue);
+    let s = JourneyMap::CradleToGrave
+        .stage(&dates, d("2026-03-31"))
+        .unwrap();
+    assert!(s.implementation_overdue);
+    let bad = JourneyDates {
+        signed: Some(d("2026-07-01")),
+        ..dates
+    };
+    assert_eq!(
+        JourneyMap::CradleToGrave
+            .stage(&bad, d("2026-03-31"))
+            .unwrap_err()
+            .code(),
+        "journey_out_of_order"
+    );
+}
+
+#[test]
+fn standard_cadence_for_a_year() {
+    // Go-live 2026-02-16: welcome call by Feb 22; adoption check Mar 16; business reviews
+    // May 16, Aug 16, Nov 16, 2027-02-16; strategic planning 2027-02-16.
+    let t = touch_points(Tier::Standard, d("2026-02-16"), d("2027-02-16")).unwrap();
+    let got: Vec<(String, &str)> = t.iter().map(|t| (t.date.to_string(), t.kind)).collect();
+    let want = [
+        ("2026-02-22", "welcome_call"),
+        ("2026-03-16", "adoption_check"),
+        ("2026-05-16", "business_review"),
+        ("2026-08-16", "business_review"),
+        ("2026-11-16", "business_review"),
+        ("2027-02-16", "business_review"),
+        ("2027-02-16", "strategic_planning"),
+    ];
+    let want: Vec<(String, &str)> = want.iter().map(|(a, b)| (a.to_string(), *b)).collect();
+    assert_eq!(got, want);
+}

@@ -12,6 +12,8 @@
 //!   versions): working time and business days, correct across DST.
 //! * [`renewal`]: renewal playbooks, dated milestone schedules and the renewal pipeline.
 //! * [`kpi`]: portfolio KPIs (NRR, GRR, churn, NPS, CSAT, CES...) with seed targets.
+//! * [`segment`] and [`journey`]: segments, engagement models, advocacy levels, journey
+//!   stages and touch-point cadences.
 //! * [`input`]: reading accounts (or any records) from CSV and JSON, row by row.
 //! * [`decimal`]: how numbers are read exactly and how the final score is rounded.
 //!
@@ -23,6 +25,8 @@ pub mod calendar;
 pub mod decimal;
 pub mod health;
 pub mod input;
+pub mod journey;
 pub mod kpi;
 pub mod renewal;
 pub mod rubric;
+pub mod segment;
