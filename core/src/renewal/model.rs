@@ -187,7 +187,7 @@ impl Validate for RenewalPlaybookFile {
                     p.push(
                         at("offset"),
                         format!(
-                            "milestones must be listed in date order: `offset` = {} comes before milestones[{j}] (`offset` = {prev}) on path `{}`",
+                            "milestones must be listed in date order: `offset` = {} is earlier than milestones[{j}] (`offset` = {prev}) on path `{}`",
                             m.offset, m.path
                         ),
                     );

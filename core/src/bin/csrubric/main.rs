@@ -5,6 +5,7 @@
 //! other rows are still scored).
 
 mod check;
+mod journey;
 mod kpi;
 mod output;
 mod renewals;
@@ -32,6 +33,8 @@ enum Command {
     Renewals(renewals::RenewalsArgs),
     /// Portfolio KPIs (NRR, GRR, churn, NPS...) against a targets rubric.
     Kpi(kpi::KpiArgs),
+    /// Journey stage, owner, segment, advocacy level and next touch point per account.
+    Journey(journey::JourneyArgs),
 }
 
 /// The outcome of a command that ran: success or some rows failed.
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
         Command::Score(args) => score::run(args),
         Command::Renewals(args) => renewals::run(args),
         Command::Kpi(args) => kpi::run(args),
+        Command::Journey(args) => journey::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
