@@ -742,3 +742,50 @@ fn standard_cadence_for_a_year() {
     let want: Vec<(String, &str)> = want.iter().map(|(a, b)| (a.to_string(), *b)).collect();
     assert_eq!(got, want);
 }
+
+proptest! {
+    #[test]
+    fn touch_points_are_sorted_and_within_the_horizon(
+        go in any_date(), days in 0i64..1500, strategic in any::<bool>()
+    ) {
+        let tier = if strategic { Tier::Strategic } else { Tier::Standard };
+        let until = go + chrono::TimeDelta::days(days);
+        let plan = touch_points(tier, go, until).unwrap();
+        for w in plan.windows(2) {
+            prop_assert!(w[0].date <= w[1].date);
+        }
+        for t in &plan {
+            prop_assert!(t.date > go && t.date <= until, "{:?}", t);
+        }
+        // One annual/quarterly touch point per period that has fully passed.
+        let quarterly = plan.iter().filter(|t| t.kind == "business_review" || t.kind == "executive_briefing").count();
+        let mut expected = 0;
+        while go.checked_add_months(chrono::Months::new(3 * (expected + 1))).is_some_and(|d| d <= until) {
+            expected += 1;
+        }
+        prop_assert_eq!(quarterly, expected as usize);
+    }
+
+    #[test]
+    fn every_employee_count_has_one_segment(n in 1u64..10_000_000) {
+        let s = Segment::for_employees(n).unwrap();
+        let want = if n < 100 { Segment::Small } else if n < 1000 { Segment::MidMarket } else { Segment::Enterprise };
+        prop_assert_eq!(s, want);
+    }
+
+    #[test]
+    fn survey_kpis_stay_on_their_scales(
+        answers in prop::collection::vec((1u8..=5, 1u8..=7), 1..50)
+    ) {
+        let rows: Vec<KpiInput> = answers.iter().enumerate()
+            .map(|(i, (c, e))| KpiInput { csat: Some(*c), ces: Some(*e), ..KpiInput::new(i.to_string()) })
+            .collect();
+        let k = compute(&rows, &KpiOptions::default());
+        let get = |id: KpiId| k.iter().find(|k| k.kpi == id).unwrap().value.unwrap();
+        prop_assert!(get(KpiId::CsatMean) >= Decimal::ONE && get(KpiId::CsatMean) <= Decimal::from(5));
+        prop_assert!(get(KpiId::CesMean) >= Decimal::ONE && get(KpiId::CesMean) <= Decimal::from(7));
+        for id in [KpiId::CsatShare, KpiId::CesShare] {
+            prop_assert!(get(id) >= Decimal::ZERO && get(id) <= Decimal::ONE_HUNDRED);
+        }
+    }
+}
