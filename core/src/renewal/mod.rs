@@ -51,7 +51,7 @@ mod model;
 
 use std::path::Path;
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
 pub use model::{Adjust, MilestoneSpec, OffsetUnit, RenewalPlaybookFile, DEFAULT_PATH, KIND};
@@ -869,11 +869,18 @@ fn current_term_end(c: &Contract, today: NaiveDate) -> Option<(NaiveDate, u32)> 
         return Some((c.end, 1));
     }
     let day_after = c.end.succ_opt()?;
-    let months = (1..=1200u32).find(|n| {
-        c.start
-            .checked_add_months(Months::new(*n))
-            .is_some_and(|d| d == day_after || d == c.end)
-    });
+    // Only month counts next to the calendar distance from start to the day after the end
+    // can land on `end` or the day after it.
+    let approx = (i64::from(day_after.year()) - i64::from(c.start.year())) * 12
+        + i64::from(day_after.month())
+        - i64::from(c.start.month());
+    let months = (approx - 1..=approx + 1)
+        .filter_map(|n| u32::try_from(n).ok().filter(|n| *n > 0))
+        .find(|n| {
+            c.start
+                .checked_add_months(Months::new(*n))
+                .is_some_and(|d| d == day_after || d == c.end)
+        });
     let mut term = 1u32;
     let mut end = c.end;
     while end < today {

@@ -66,7 +66,7 @@ pub fn run(args: RenewalsArgs) -> CliResult {
     let mut failed = 0usize;
     for result in playbook.pipeline(&rows, today) {
         match result {
-            Ok(r) => push(&mut report, &r),
+            Ok(r) => push(&mut report, &r, args.format),
             Err(e) => {
                 failed += 1;
                 let message = e.to_string();
@@ -95,7 +95,7 @@ pub fn run(args: RenewalsArgs) -> CliResult {
     }
 }
 
-fn push(report: &mut Report, r: &RenewalResult) {
+fn push(report: &mut Report, r: &RenewalResult, format: OutputFormat) {
     let cells = vec![
         r.id.clone(),
         r.row.to_string(),
@@ -108,7 +108,12 @@ fn push(report: &mut Report, r: &RenewalResult) {
         r.notice_deadline.map(|d| d.to_string()).unwrap_or_default(),
         String::new(),
     ];
-    let json = serde_json::to_value(r).unwrap_or_default();
+    // The JSON form is only built when it is printed.
+    let json = if format == OutputFormat::Json {
+        serde_json::to_value(r).unwrap_or_default()
+    } else {
+        serde_json::Value::Null
+    };
     report.push(cells, json, Vec::new());
 }
 
