@@ -789,3 +789,26 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn auto_renewing_calendar_years_renew_to_the_current_year_end(
+        year in 2000i32..2080, today in any_date()
+    ) {
+        let p = playbook("slavkokernel.toml");
+        let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
+        let end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap();
+        let mut c = Contract::new("y", start, end);
+        c.auto_renew = true;
+        let r = p.schedule(&c, today).unwrap();
+        if today <= end {
+            prop_assert_eq!((r.renewal_date, r.term), (end, 1));
+        } else {
+            use chrono::Datelike;
+            let want = NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap();
+            prop_assert_eq!(r.renewal_date, want);
+            prop_assert_eq!(r.term, u32::try_from(today.year() - year + 1).unwrap());
+            prop_assert!(r.days_to_renewal >= 0);
+        }
+    }
+}
