@@ -11,4 +11,5 @@ mod escalation;
 mod health;
 mod health_props;
 mod hostile;
+mod lifecycle;
 mod priority;

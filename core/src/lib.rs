@@ -12,6 +12,10 @@
 //!   versions): working time and business days, correct across DST.
 //! * [`escalation`]: SLA policies and ticket SLA state, escalation matrices, alert triggers.
 //! * [`priority`]: ranking enhancement requests (weighted scorecard, RICE, WSJF), classification and cross-vertical tiers.
+//! * [`renewal`]: renewal playbooks, dated milestone schedules and the renewal pipeline.
+//! * [`kpi`]: portfolio KPIs (NRR, GRR, churn, NPS, CSAT, CES...) with seed targets.
+//! * [`segment`] and [`journey`]: segments, engagement models, advocacy levels, journey
+//!   stages and touch-point cadences.
 //! * [`input`]: reading accounts (or any records) from CSV and JSON, row by row.
 //! * [`api`]: the row-level request/response shapes shared by the CLI and the bindings.
 //! * [`decimal`]: how numbers are read exactly and how the final score is rounded.
@@ -26,8 +30,12 @@ pub mod decimal;
 pub mod escalation;
 pub mod health;
 pub mod input;
+pub mod journey;
+pub mod kpi;
 pub mod priority;
+pub mod renewal;
 pub mod rubric;
+pub mod segment;
 
 /// An instant in time (UTC). Inputs carry an offset; naive timestamps are rejected.
 pub type Instant = chrono::DateTime<chrono::Utc>;

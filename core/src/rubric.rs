@@ -296,6 +296,8 @@ pub const KINDS: &[&str] = &[
     "escalation",
     "alerts",
     "priority",
+    "renewal",
+    "kpi",
 ];
 
 /// Reads the `kind` field of a rubric text without loading the rest, so a tool can pick

@@ -73,6 +73,9 @@ fn check_one(path: &std::path::Path) -> Result<String, RubricError> {
                 r.stamp().hash
             )
         }),
+        csrubric::renewal::KIND | csrubric::kpi::KIND => {
+            crate::renewals::check_summary(&kind, &file, &text, format)
+        }
         other => Err(RubricError::Invalid {
             file,
             problems: vec![rubric::Problem {

@@ -6,8 +6,11 @@
 
 mod check;
 mod escalate;
+mod journey;
+mod kpi;
 mod output;
 mod prioritize;
+mod renewals;
 mod score;
 mod sla;
 
@@ -35,6 +38,12 @@ enum Command {
     Escalate(escalate::EscalateArgs),
     /// Rank enhancement requests (CSV or JSON) with a priority rubric.
     Prioritize(prioritize::PrioritizeArgs),
+    /// Date renewal milestones for a file of contracts (the renewal pipeline).
+    Renewals(renewals::RenewalsArgs),
+    /// Portfolio KPIs (NRR, GRR, churn, NPS...) against a targets rubric.
+    Kpi(kpi::KpiArgs),
+    /// Journey stage, owner, segment, advocacy level and next touch point per account.
+    Journey(journey::JourneyArgs),
 }
 
 /// The outcome of a command that ran: success or some rows failed.
@@ -51,6 +60,9 @@ fn main() -> ExitCode {
         Command::Sla(args) => sla::run(args),
         Command::Escalate(args) => escalate::run(args),
         Command::Prioritize(args) => prioritize::run(args),
+        Command::Renewals(args) => renewals::run(args),
+        Command::Kpi(args) => kpi::run(args),
+        Command::Journey(args) => journey::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
