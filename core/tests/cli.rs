@@ -463,3 +463,91 @@ fn sla_json_on_the_examples() {
     assert_eq!(rows[3]["breached"][0], "first_response");
     assert_eq!(rows[7]["status"], "error");
 }
+
+#[test]
+fn prioritize_ranks_the_example_backlog() {
+    let out = run_args(&[
+        "prioritize",
+        "rubrics/priority/kinos.toml",
+        "examples/priority/backlog.csv",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows = json(&out);
+    let csv = std::fs::read_to_string(root().join("examples/priority/backlog.csv")).unwrap();
+    assert_eq!(rows.len(), csv.lines().count() - 1);
+    let ranks: Vec<u64> = rows.iter().map(|r| r["rank"].as_u64().unwrap()).collect();
+    assert_eq!(ranks, (1..=rows.len() as u64).collect::<Vec<_>>());
+    // HLT-101 is the seed case study: 5*.3 + 4*.25 + 4*.2 + (6-2)*.15 + 3*.1 = 4.20, with the
+    // cross-vertical value 3 coming from its verticals (1 without change, 3 at most minimal:
+    // Medium).
+    let hlt = rows.iter().find(|r| r["id"] == "HLT-101").unwrap();
+    assert_eq!(hlt["score"], "4.20");
+    assert_eq!(hlt["cross_vertical_tier"], "medium");
+    for r in &rows {
+        assert!(
+            r.get("classification").is_some() && r.get("cross_vertical_tier").is_some(),
+            "{r}"
+        );
+    }
+}
+
+#[test]
+fn renewals_dates_the_schedule() {
+    let out = run_args(&[
+        "renewals",
+        "rubrics/renewal/slavkokernel.toml",
+        "examples/renewal/contracts.csv",
+        "--today",
+        "2026-11-23",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows = json(&out);
+    let globex = rows.iter().find(|r| r["id"] == "globex").unwrap();
+    // Ends 2027-02-28: 7 (rest of November) + 31 + 31 + 28 = 97 days; 90 days before the end
+    // (renewal preparation) is 2026-11-30.
+    assert_eq!(globex["days_to_renewal"], 97);
+    assert_eq!(globex["next_milestone"], "renewal_preparation");
+    assert_eq!(globex["next_due"], "2026-11-30");
+    let schedule = globex["schedule"].as_array().unwrap();
+    assert!(schedule
+        .iter()
+        .all(|m| m["milestone"].is_string() && m["due"].is_string()));
+    assert!(globex["overdue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m == "executive_review"));
+}
+
+#[test]
+fn kpi_report_matches_hand_calculation() {
+    let out = run_args(&[
+        "kpi",
+        "rubrics/kpi/slavkokernel.toml",
+        "examples/kpi/accounts.csv",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kpi = |name: &str| {
+        report["kpis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["kpi"] == name)
+            .unwrap()
+            .clone()
+    };
+    // Existing customers start at 10000+8000+5000+3000+2000 = 28000 MRR and end at
+    // 12500+8000+4500+0+2600 = 27600: NRR 98.57%. GRR: (28000 - 500 - 3000) / 28000 = 87.50%.
+    assert_eq!(kpi("nrr")["value"], "98.57");
+    assert_eq!(kpi("nrr")["target"]["status"], "missed");
+    assert_eq!(kpi("grr")["value"], "87.50");
+    // NPS: promoters acme, northwind, umbrella, stark (4), detractor initech (1), of 7.
+    assert_eq!(kpi("nps")["value"], "42.86");
+}
