@@ -11,6 +11,7 @@
 //! * [`input`]: reading accounts (or any records) from CSV and JSON, row by row.
 //! * [`api`]: the row-level request/response shapes shared by the CLI and the bindings.
 //! * [`decimal`]: how numbers are read exactly and how the final score is rounded.
+//! * [`script`]: sandboxed Rhai rule scripts at named hooks; [`selftest`]: rubric examples.
 //!
 //! See the repository README for the rubric-file reference and worked examples.
 #![forbid(unsafe_code)]
@@ -21,6 +22,8 @@ pub mod decimal;
 pub mod health;
 pub mod input;
 pub mod rubric;
+pub mod script;
+pub mod selftest;
 
 /// An instant in time (UTC). Inputs carry an offset; naive timestamps are rejected.
 pub type Instant = chrono::DateTime<chrono::Utc>;
