@@ -64,6 +64,35 @@ pub enum Hook {
     Alert,
 }
 
+impl Hook {
+    /// The variables a script at this hook sees (besides `params`).
+    pub fn variables(&self) -> &'static [&'static str] {
+        match self {
+            Hook::MetricScore => &["value", "lo", "hi", "params"],
+            Hook::ComponentScore => &["score", "input", "metrics", "lo", "hi", "params"],
+            Hook::Adjust => &[
+                "id",
+                "score",
+                "raw_score",
+                "band",
+                "bands",
+                "components",
+                "inputs",
+                "params",
+            ],
+            Hook::Alert => &[
+                "id",
+                "score",
+                "band",
+                "components",
+                "inputs",
+                "history",
+                "params",
+            ],
+        }
+    }
+}
+
 impl std::fmt::Display for Hook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
@@ -483,9 +512,15 @@ impl ScriptEngine {
         hook: Hook,
         source: &str,
     ) -> Result<Script, ScriptError> {
+        // Declare the hook's variables so that strict-variable mode catches typos at load
+        // time; plain (not constant) variables, so the optimizer cannot fold them.
+        let mut declared = Scope::new();
+        for v in hook.variables() {
+            declared.push(*v, ());
+        }
         let mut ast = engine
             .engine
-            .compile(source)
+            .compile_with_scope(&declared, source)
             .map_err(|e| ScriptError::Compile {
                 script: name.to_string(),
                 hook,

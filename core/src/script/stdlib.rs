@@ -9,6 +9,7 @@
 //! | `clamp(x, lo, hi)` | `x` limited to `[lo, hi]` |
 //! | `days_between(a, b)` | whole days from date `a` to date `b` (`"YYYY-MM-DD"`), negative when `b` is earlier |
 //! | `dec(x)` | a number or numeric string as a decimal |
+//! | `flag(x)` | a yes/no cell as a boolean: `true`, `"true"`, `"yes"`, `"y"`, `"1"` or a non-zero number are true; `()` and anything else false |
 
 use chrono::NaiveDate;
 use rhai::{Array, Dynamic, Engine, EvalAltResult, Position};
@@ -132,6 +133,21 @@ pub(super) fn register(engine: &mut Engine) {
         }
         err(format!("dec: {} is not a number", super::describe(&x)))
     });
+    engine.register_fn("flag", |x: Dynamic| -> bool {
+        if let Ok(b) = x.as_bool() {
+            return b;
+        }
+        if let Some(d) = to_decimal(&x) {
+            return !d.is_zero();
+        }
+        match x.into_immutable_string() {
+            Ok(s) => matches!(
+                s.trim().to_ascii_lowercase().as_str(),
+                "true" | "yes" | "y" | "1"
+            ),
+            Err(_) => false,
+        }
+    });
 }
 
 #[cfg(test)]
@@ -165,6 +181,10 @@ mod tests {
         assert_eq!(run(r#"days_between("2026-03-06", "2026-02-20")"#), "-14");
         assert_eq!(run(r#"dec("12.50") + 1"#), "13.50");
         assert_eq!(run("0.1 + 0.2 == 0.3"), "true");
+        assert_eq!(
+            run(r#"[flag(true), flag("Yes"), flag(1), flag(0), flag(()), flag("no")]"#),
+            "[true, true, true, false, false, false]"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 mod check;
 mod output;
 mod score;
+mod test;
 
 use std::process::ExitCode;
 
@@ -26,6 +27,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Score accounts (CSV or JSON) with a health rubric.
     Score(score::ScoreArgs),
+    /// Run the `[[examples]]` of rubric files: `N passed, N failed`, a diff per failure.
+    Test(test::TestArgs),
 }
 
 /// The outcome of a command that ran: success or some rows failed.
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Score(args) => score::run(args),
+        Command::Test(args) => test::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
