@@ -47,6 +47,8 @@ pub(crate) use hooks::{
     CompiledScripts,
 };
 pub use hooks::{Adjustment, AlertHookSpec, ScriptTrace, ScriptsSpec};
+/// The Rhai crate, re-exported so that callers build scopes and maps with the same version.
+pub use rhai;
 
 use crate::rubric::Problems;
 
@@ -213,7 +215,11 @@ impl ScriptError {
 }
 
 /// Sandbox limits for every script of a rubric. The defaults are safe; a rubric may tighten
-/// any of them under `[scripts.limits]` but never loosen one.
+/// any of them under `[scripts.limits]` but never loosen one. From Rust, `0` turns a size,
+/// depth or operation limit off (for trusted scripts only; a rubric cannot do this).
+///
+/// Rhai re-measures a whole container after every change while any size limit is set, so a
+/// script building an N-element array does O(N²) work under limits (the deadline bounds it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Limits {
     /// Operations per call (Rhai counts statements, expressions and function calls).
