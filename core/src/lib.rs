@@ -11,7 +11,8 @@
 //! * [`input`]: reading accounts (or any records) from CSV and JSON, row by row.
 //! * [`api`]: the row-level request/response shapes shared by the CLI and the bindings.
 //! * [`decimal`]: how numbers are read exactly and how the final score is rounded.
-//! * [`script`]: sandboxed Rhai rule scripts at named hooks; [`selftest`]: rubric examples.
+//! * [`script`]: sandboxed Rhai rule scripts at named hooks; [`selftest`]: rubric examples;
+//!   [`history`]: score history, trends, alerts, shadow comparison and backtests.
 //!
 //! See the repository README for the rubric-file reference and worked examples.
 #![forbid(unsafe_code)]
@@ -20,6 +21,7 @@
 pub mod api;
 pub mod decimal;
 pub mod health;
+pub mod history;
 pub mod input;
 pub mod rubric;
 pub mod script;

@@ -43,8 +43,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 pub(crate) use hooks::{
-    alert_hooks, apply_adjustment, run_alert, run_component, run_metric, validate_rubric,
-    CompiledScripts,
+    alert_hooks, apply_adjustment, inputs_map, run_alert, run_component, run_metric,
+    validate_rubric, CompiledScripts,
 };
 pub use hooks::{Adjustment, AlertHookSpec, ScriptTrace, ScriptsSpec};
 /// The Rhai crate, re-exported so that callers build scopes and maps with the same version.
