@@ -5,6 +5,7 @@
 //! other rows are still scored).
 
 mod check;
+mod history;
 mod output;
 mod score;
 mod test;
@@ -29,6 +30,8 @@ enum Command {
     Score(score::ScoreArgs),
     /// Run the `[[examples]]` of rubric files: `N passed, N failed`, a diff per failure.
     Test(test::TestArgs),
+    /// Score dated snapshots per account: trend and alerts on each date.
+    History(history::HistoryArgs),
 }
 
 /// The outcome of a command that ran: success or some rows failed.
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Score(args) => score::run(args),
         Command::Test(args) => test::run(args),
+        Command::History(args) => history::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
