@@ -133,3 +133,166 @@ pub fn run(args: HistoryArgs) -> CliResult {
         Outcome::Ok
     })
 }
+
+/// Reads accounts, reporting bad rows on stderr; `failed` is set when any row is bad.
+fn read_accounts(
+    path: &std::path::Path,
+    failed: &mut bool,
+) -> Result<Vec<csrubric::input::Record>, Box<dyn std::error::Error>> {
+    let mut out = Vec::new();
+    for r in csrubric::input::read_path(path)? {
+        match r {
+            Ok(r) => out.push(r),
+            Err(e) => {
+                eprintln!("error: {e}");
+                *failed = true;
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[derive(clap::Args)]
+pub struct ShadowArgs {
+    /// The current health rubric.
+    current: PathBuf,
+    /// The candidate health rubric.
+    candidate: PathBuf,
+    /// Accounts (CSV or JSON).
+    input: PathBuf,
+    /// List every account, not only those whose band changes.
+    #[arg(long)]
+    all: bool,
+    /// Output format (JSON includes both full results, so both ledgers).
+    #[arg(long, value_enum, default_value = "table")]
+    format: OutputFormat,
+}
+
+/// `csrubric shadow CURRENT CANDIDATE ACCOUNTS`: the accounts whose band a rubric change moves.
+pub fn run_shadow(args: ShadowArgs) -> CliResult {
+    let current = HealthRubric::from_path(&args.current)?;
+    let candidate = HealthRubric::from_path(&args.candidate)?;
+    let mut failed = false;
+    let accounts = read_accounts(&args.input, &mut failed)?;
+    let options = csrubric::health::ScoreOptions {
+        as_of: None,
+        what_it_takes: false,
+    };
+    let rows = csrubric::history::shadow(&current, &candidate, &accounts, &options);
+    let mut report = Report::new(&[
+        "id",
+        "current_score",
+        "current_band",
+        "candidate_score",
+        "candidate_band",
+        "changed",
+    ]);
+    let score = |r: &Result<csrubric::health::HealthResult, csrubric::history::ErrorInfo>| match r {
+        Ok(r) => r.score.map(|s| s.to_string()).unwrap_or_default(),
+        Err(e) => format!("error: {}", e.code),
+    };
+    let changed = rows.iter().filter(|r| r.band_changed).count();
+    for r in rows.iter().filter(|r| args.all || r.band_changed) {
+        report.push(
+            vec![
+                r.id.clone(),
+                score(&r.current),
+                r.current_band.clone().unwrap_or_default(),
+                score(&r.candidate),
+                r.candidate_band.clone().unwrap_or_default(),
+                if r.band_changed { "yes" } else { "" }.into(),
+            ],
+            serde_json::to_value(r)?,
+            Vec::new(),
+        );
+    }
+    report.emit(args.format)?;
+    eprintln!(
+        "{changed} of {} accounts change band ({} -> {})",
+        rows.len(),
+        current.stamp().version,
+        candidate.stamp().version
+    );
+    Ok(if failed {
+        Outcome::RowsFailed
+    } else {
+        Outcome::Ok
+    })
+}
+
+#[derive(clap::Args)]
+pub struct BacktestArgs {
+    /// Health rubric file.
+    rubric: PathBuf,
+    /// Accounts (CSV or JSON) with a `churned` column (true/false, yes/no, 1/0).
+    input: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: OutputFormat,
+}
+
+/// `csrubric backtest RUBRIC ACCOUNTS`: ROC AUC and churn rate per band.
+pub fn run_backtest(args: BacktestArgs) -> CliResult {
+    let rubric = HealthRubric::from_path(&args.rubric)?;
+    let mut failed = false;
+    let accounts = read_accounts(&args.input, &mut failed)?;
+    let mut outcomes = std::collections::BTreeMap::new();
+    for a in &accounts {
+        let Some(cell) = a.text("churned") else {
+            continue;
+        };
+        let churned = match cell.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "y" | "1" => true,
+            "false" | "no" | "n" | "0" => false,
+            other => {
+                eprintln!(
+                    "error: account `{}`: `churned` = `{other}` is not true/false",
+                    a.id
+                );
+                failed = true;
+                continue;
+            }
+        };
+        outcomes.insert(a.id.clone(), churned);
+    }
+    let options = csrubric::health::ScoreOptions {
+        as_of: None,
+        what_it_takes: false,
+    };
+    let bt = csrubric::history::backtest(&rubric, &accounts, &outcomes, &options)?;
+    let mut report = Report::new(&["band", "accounts", "churned", "churn_rate_pct"]);
+    for b in &bt.bands {
+        report.push(
+            vec![
+                b.band.clone(),
+                b.accounts.to_string(),
+                b.churned.to_string(),
+                b.churn_rate_pct.map(|r| r.to_string()).unwrap_or_default(),
+            ],
+            serde_json::to_value(b)?,
+            Vec::new(),
+        );
+    }
+    if args.format == OutputFormat::Json {
+        println!("{}", serde_json::to_string_pretty(&bt)?);
+    } else {
+        report.emit(args.format)?;
+        println!(
+            "ROC AUC {} ({} retained-over-churned pairs won, {} tied, of {}); {} accounts scored, {} skipped",
+            bt.auc.round_dp(4),
+            bt.pairs_won,
+            bt.pairs_tied,
+            bt.pairs,
+            bt.scored,
+            bt.skipped.len()
+        );
+    }
+    for (id, why) in &bt.skipped {
+        eprintln!("skipped `{id}`: {why}");
+    }
+    Ok(if failed {
+        Outcome::RowsFailed
+    } else {
+        Outcome::Ok
+    })
+}

@@ -32,6 +32,10 @@ enum Command {
     Test(test::TestArgs),
     /// Score dated snapshots per account: trend and alerts on each date.
     History(history::HistoryArgs),
+    /// Score accounts under two rubric versions; list those whose band changes.
+    Shadow(history::ShadowArgs),
+    /// ROC AUC and churn rate per band of a rubric, from accounts with a `churned` column.
+    Backtest(history::BacktestArgs),
 }
 
 /// The outcome of a command that ran: success or some rows failed.
@@ -47,6 +51,8 @@ fn main() -> ExitCode {
         Command::Score(args) => score::run(args),
         Command::Test(args) => test::run(args),
         Command::History(args) => history::run(args),
+        Command::Shadow(args) => history::run_shadow(args),
+        Command::Backtest(args) => history::run_backtest(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
