@@ -598,3 +598,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_rubric_stamp_changes_when_a_script_file_changes() {
+    let dir = std::env::temp_dir().join(format!("csrubric-stamp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("r.toml");
+    std::fs::write(
+        &path,
+        rubric("[scripts]\nadjust = { file = \"gate.rhai\" }", "", LINEAR),
+    )
+    .unwrap();
+    std::fs::write(dir.join("gate.rhai"), "()").unwrap();
+    let a = HealthRubric::from_path(&path).unwrap().stamp().hash.clone();
+    std::fs::write(dir.join("gate.rhai"), "if score < 50 { \"Critical\" }").unwrap();
+    let b = HealthRubric::from_path(&path).unwrap().stamp().hash.clone();
+    assert_ne!(a, b);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -290,7 +290,12 @@ impl HealthRubric {
     ) -> Result<HealthRubric, RubricError> {
         let parsed: HealthRubricFile = rubric::load(file, text, format)?;
         let scripts = crate::script::CompiledScripts::compile(&parsed, file)?;
-        Ok(Self::compile(parsed, Stamp::new_for(text), scripts))
+        // Script files count in the content hash (inline sources are in `text` already).
+        let hashed = match &scripts {
+            Some(s) if !s.file_texts.is_empty() => format!("{text}{}", s.file_texts),
+            _ => text.to_string(),
+        };
+        Ok(Self::compile(parsed, Stamp::new_for(&hashed), scripts))
     }
 
     fn compile(

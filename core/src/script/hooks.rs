@@ -129,6 +129,9 @@ pub(crate) struct CompiledScripts {
     pub(crate) metrics: Vec<Vec<Option<Arc<Script>>>>,
     pub(crate) adjust: Option<Script>,
     pub(crate) alerts: Vec<(AlertHookSpec, Script)>,
+    /// The text of every script file, so that the rubric's stamp (content hash) changes
+    /// when a script file does (inline sources are already part of the rubric text).
+    pub(crate) file_texts: String,
 }
 
 impl CompiledScripts {
@@ -154,9 +157,14 @@ impl CompiledScripts {
         let spec = file.scripts.clone().unwrap_or_default();
         let engine = ScriptEngine::new(spec.limits.resolve(), params_map(&spec.params));
         let mut problems = Vec::new();
+        let mut file_texts = String::new();
         let mut build = |file: Option<&str>, source: Option<&str>, at: &str, hook: Hook| {
-            let r = load_ref(file, source, &base, at)
-                .and_then(|(name, text)| ScriptEngine::compile(&engine, &name, hook, &text));
+            let r = load_ref(file, source, &base, at).and_then(|(name, text)| {
+                if let Some(f) = file {
+                    file_texts.push_str(&format!("\n# script {f}\n{text}"));
+                }
+                ScriptEngine::compile(&engine, &name, hook, &text)
+            });
             match r {
                 Ok(s) => Some(s),
                 Err(e) => {
@@ -229,6 +237,7 @@ impl CompiledScripts {
             metrics,
             adjust,
             alerts,
+            file_texts,
         }))
     }
 }
