@@ -616,3 +616,28 @@ fn the_rubric_stamp_changes_when_a_script_file_changes() {
     assert_ne!(a, b);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn what_it_takes_does_not_pretend_to_solve_through_a_script() {
+    let r = load(&rubric(
+        "",
+        r#"scoring = { type = "script", source = "score" }"#,
+        LINEAR,
+    ));
+    let o = ScoreOptions {
+        what_it_takes: true,
+        ..opts()
+    };
+    // usage (40 + 40)/2 = 40; 40*0.6 + 40*0.4 = 40: At Risk, next band Good at 70
+    let res = r.score(&acct("a", 40, 2, 40), &o).unwrap();
+    let w = res.what_it_takes.unwrap();
+    assert_eq!(w.next_band, "Good");
+    assert!(!w.components[0].reachable);
+    assert!(w.components[0]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("scored by a script"));
+    // sentiment alone: 24 + 0.4*s >= 70 -> s >= 115: not reachable either, but for the scale
+    assert!(!w.components[1].reachable);
+}

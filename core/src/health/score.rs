@@ -872,6 +872,14 @@ fn what_it_takes(
             "input"
         };
         let current_score = counted.get(i).and_then(|k| k.score);
+        if c.script.is_some() && line.source != ComponentSource::Override {
+            lines.push(not(
+                "scored by a script: the needed input cannot be solved for",
+                on,
+                line.score,
+            ));
+            continue;
+        }
         match (line.source, current_score) {
             (ComponentSource::Override, _) => {
                 lines.push(not(
