@@ -265,7 +265,8 @@ fn signal(result: Option<&HealthResult>, record: &Record, name: &str) -> Option<
         .or_else(|| record.number(name).and_then(Result::ok))
 }
 
-/// Scores one account's snapshots (rows with a `date` cell), sorted by date.
+/// Scores one account's snapshots (rows with a `date` cell), sorted by date. See the
+/// module example.
 ///
 /// # Errors
 /// [`HistoryError`] for a missing or malformed date, two snapshots on one date, or no
@@ -586,7 +587,23 @@ pub fn read_snapshots(
     Ok(out)
 }
 
-/// Groups rows by account id (first-seen order) and scores each account's history.
+/// Groups rows by account id (first-seen order) and scores each account's history; an
+/// account whose snapshots are unusable gets its error, the others are still scored.
+///
+/// # Example
+/// ```
+/// use csrubric::health::HealthRubric;
+/// use csrubric::history::{read_snapshots, score_portfolio_history, HistoryOptions};
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/health/slavkokernel.toml");
+/// let rubric = HealthRubric::from_path(path.as_ref())?;
+/// let rows: Vec<_> = read_snapshots("h.csv", "id,date,product_adoption\n\
+///     a,2026-03-01,80\nb,2026-03-01,70\nb,2026-03-01,71\n", "csv")?
+///     .into_iter().collect::<Result<_, _>>()?;
+/// let out = score_portfolio_history(&rubric, &rows, &HistoryOptions::default());
+/// assert_eq!(out[0].1.as_ref().unwrap().points.len(), 1);
+/// assert_eq!(out[1].1.as_ref().unwrap_err().code(), "duplicate_date");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn score_portfolio_history(
     rubric: &HealthRubric,
     rows: &[Record],
@@ -629,6 +646,23 @@ pub struct ShadowRow {
 
 /// Scores `accounts` under the current and the candidate rubric; one row per account, in
 /// order. Filter on `band_changed` for the accounts a rollout would move.
+///
+/// # Example
+/// ```
+/// use csrubric::health::{HealthRubric, ScoreOptions};
+/// use csrubric::history::shadow;
+/// use csrubric::input::Record;
+/// use rust_decimal::Decimal;
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/health/slavkokernel.toml");
+/// let text = std::fs::read_to_string(path)?;
+/// let current = HealthRubric::from_toml_str("v1.toml", &text)?;
+/// let candidate = HealthRubric::from_toml_str("v2.toml", &text.replace("min = 85\n", "min = 80\n"))?;
+/// let accounts = vec![Record::new("a").with("product_adoption", Decimal::from(82))];
+/// let rows = shadow(&current, &candidate, &accounts, &ScoreOptions::default());
+/// assert!(rows[0].band_changed); // Good under v1, Excellent under v2
+/// assert_eq!(rows[0].candidate_band.as_deref(), Some("Excellent"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn shadow(
     current: &HealthRubric,
     candidate: &HealthRubric,

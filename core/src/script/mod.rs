@@ -67,7 +67,13 @@ pub enum Hook {
 }
 
 impl Hook {
-    /// The variables a script at this hook sees (besides `params`).
+    /// The variables a script at this hook sees.
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::script::Hook;
+    /// assert_eq!(Hook::MetricScore.variables(), ["value", "lo", "hi", "params"]);
+    /// ```
     pub fn variables(&self) -> &'static [&'static str] {
         match self {
             Hook::MetricScore => &["value", "lo", "hi", "params"],
@@ -281,6 +287,15 @@ pub struct LimitsSpec {
 
 impl LimitsSpec {
     /// The limits this spec declares over the defaults.
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::script::{Limits, LimitsSpec};
+    /// let spec = LimitsSpec { deadline_ms: Some(20), ..LimitsSpec::default() };
+    /// let limits = spec.resolve();
+    /// assert_eq!(limits.deadline_ms, 20);
+    /// assert_eq!(limits.max_operations, Limits::default().max_operations);
+    /// ```
     pub fn resolve(&self) -> Limits {
         let d = Limits::default();
         Limits {
