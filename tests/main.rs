@@ -10,6 +10,8 @@
 mod escalation;
 mod health;
 mod health_props;
+mod history;
 mod hostile;
 mod lifecycle;
 mod priority;
+mod scripts;

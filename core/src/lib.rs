@@ -19,6 +19,8 @@
 //! * [`input`]: reading accounts (or any records) from CSV and JSON, row by row.
 //! * [`api`]: the row-level request/response shapes shared by the CLI and the bindings.
 //! * [`decimal`]: how numbers are read exactly and how the final score is rounded.
+//! * [`script`]: sandboxed Rhai rule scripts at named hooks; [`selftest`]: rubric examples;
+//!   [`history`]: score history, trends, alerts, shadow comparison and backtests.
 //!
 //! See the repository README for the rubric-file reference and worked examples.
 #![forbid(unsafe_code)]
@@ -29,13 +31,16 @@ pub mod calendar;
 pub mod decimal;
 pub mod escalation;
 pub mod health;
+pub mod history;
 pub mod input;
 pub mod journey;
 pub mod kpi;
 pub mod priority;
 pub mod renewal;
 pub mod rubric;
+pub mod script;
 pub mod segment;
+pub mod selftest;
 
 /// An instant in time (UTC). Inputs carry an offset; naive timestamps are rejected.
 pub type Instant = chrono::DateTime<chrono::Utc>;

@@ -131,6 +131,14 @@ pub enum HealthError {
         /// What is wrong.
         message: String,
     },
+    /// A rule script failed, hit a sandbox limit or returned something unusable.
+    #[error("{error}")]
+    Script {
+        /// Which account.
+        at: AccountRef,
+        /// What the script did.
+        error: Box<crate::script::ScriptError>,
+    },
 }
 
 impl HealthError {
@@ -142,6 +150,7 @@ impl HealthError {
             HealthError::Missing { .. } => "missing_input",
             HealthError::Ambiguous { .. } => "ambiguous_input",
             HealthError::Override { .. } => "invalid_override",
+            HealthError::Script { error, .. } => error.code(),
         }
     }
 
@@ -152,7 +161,8 @@ impl HealthError {
             | HealthError::OutOfScale { at, .. }
             | HealthError::Missing { at, .. }
             | HealthError::Ambiguous { at, .. }
-            | HealthError::Override { at, .. } => at,
+            | HealthError::Override { at, .. }
+            | HealthError::Script { at, .. } => at,
         }
     }
 }
@@ -201,6 +211,8 @@ pub(crate) struct Compiled {
     /// Bands sorted by descending `min`.
     pub(crate) bands: Vec<Arc<BandInfo>>,
     pub(crate) min_present: Decimal,
+    /// Compiled rule scripts, when the rubric has any.
+    pub(crate) scripts: Option<crate::script::CompiledScripts>,
 }
 
 #[derive(Debug)]
@@ -213,6 +225,7 @@ pub(crate) struct CompiledComponent {
     pub(crate) policy: MissingPolicy,
     pub(crate) default: Option<Decimal>,
     pub(crate) metrics: Vec<CompiledMetric>,
+    pub(crate) script: Option<Arc<crate::script::Script>>,
 }
 
 #[derive(Debug)]
@@ -221,6 +234,7 @@ pub(crate) struct CompiledMetric {
     pub(crate) weight: Decimal,
     pub(crate) direction: Direction,
     pub(crate) scoring: ScoringFunction,
+    pub(crate) script: Option<Arc<crate::script::Script>>,
 }
 
 impl HealthRubric {
@@ -276,10 +290,27 @@ impl HealthRubric {
         format: Format,
     ) -> Result<HealthRubric, RubricError> {
         let parsed: HealthRubricFile = rubric::load(file, text, format)?;
-        Ok(Self::compile(parsed, Stamp::new_for(text)))
+        let scripts = crate::script::CompiledScripts::compile(&parsed, file)?;
+        // Script files count in the content hash (inline sources are in `text` already).
+        let hashed = match &scripts {
+            Some(s) if !s.file_texts.is_empty() => format!("{text}{}", s.file_texts),
+            _ => text.to_string(),
+        };
+        Ok(Self::compile(parsed, Stamp::new_for(&hashed), scripts))
     }
 
-    fn compile(file: HealthRubricFile, stamp: impl FnOnce(&str, &str) -> Stamp) -> HealthRubric {
+    fn compile(
+        file: HealthRubricFile,
+        stamp: impl FnOnce(&str, &str) -> Stamp,
+        scripts: Option<crate::script::CompiledScripts>,
+    ) -> HealthRubric {
+        let script = |i: usize, j: Option<usize>| {
+            let s = scripts.as_ref()?;
+            match j {
+                None => s.components.get(i)?.clone(),
+                Some(j) => s.metrics.get(i)?.get(j)?.clone(),
+            }
+        };
         let total: Decimal = file.components.iter().map(|c| c.weight.0).sum();
         // Validation has accepted the scale, so parsing cannot fail here.
         let scale = Scale::parse(&file.scale, total).unwrap_or(Scale::Range {
@@ -289,7 +320,8 @@ impl HealthRubric {
         let components = file
             .components
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(i, c)| {
                 let (lo, hi) = scale.component_bounds(c.weight.0);
                 CompiledComponent {
                     id: Arc::from(c.id.as_str()),
@@ -302,13 +334,16 @@ impl HealthRubric {
                     metrics: c
                         .metrics
                         .iter()
-                        .map(|m| CompiledMetric {
+                        .enumerate()
+                        .map(|(j, m)| CompiledMetric {
                             id: Arc::from(m.id.as_str()),
                             weight: m.weight.0,
                             direction: m.direction,
                             scoring: m.scoring.clone(),
+                            script: script(i, Some(j)),
                         })
                         .collect(),
+                    script: script(i, None),
                 }
             })
             .collect();
@@ -334,6 +369,7 @@ impl HealthRubric {
                 components,
                 bands,
                 min_present: file.missing.min_present.map_or(Decimal::ZERO, |d| d.0),
+                scripts,
                 stamp,
                 file,
             }),
@@ -348,6 +384,11 @@ impl HealthRubric {
     /// The rubric as written in its file.
     pub fn spec(&self) -> &HealthRubricFile {
         &self.inner.file
+    }
+
+    /// The compiled rubric, for the script and history modules.
+    pub(crate) fn compiled(&self) -> &Compiled {
+        &self.inner
     }
 
     /// The scale of the score.

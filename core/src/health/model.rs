@@ -40,6 +40,12 @@ pub struct HealthRubricFile {
     pub components: Vec<ComponentSpec>,
     /// Lower-bound, half-open bands.
     pub bands: Vec<BandSpec>,
+    /// Rule scripts: limits, params, the adjustment hook, custom alerts (see `script`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scripts: Option<crate::script::ScriptsSpec>,
+    /// Self-tests run by `csrubric test` (see `selftest`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<crate::selftest::Example>,
 }
 
 /// The rubric-wide missing-data policy.
@@ -116,6 +122,9 @@ pub struct ComponentSpec {
     /// Raw metrics that derive the component score when no direct score is given.
     #[serde(default)]
     pub metrics: Vec<MetricSpec>,
+    /// A script that computes the component score (see `script`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scoring: Option<crate::script::ComponentScoring>,
 }
 
 /// A raw metric and how it becomes a score on its component's scale.
@@ -165,6 +174,16 @@ pub enum ScoringFunction {
         /// Attainment that earns the full score (default 1 = 100% of target).
         #[serde(default)]
         cap: Option<Dec>,
+    },
+    /// A Rhai script returns the score (see `script`): a `file` relative to the rubric or
+    /// an inline `source`.
+    Script {
+        /// A `.rhai` file, relative to the rubric file's folder.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        file: Option<String>,
+        /// The script itself.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<String>,
     },
 }
 
@@ -321,6 +340,7 @@ impl Validate for HealthRubricFile {
         if let Some(scale) = scale {
             self.validate_bands(scale, p);
         }
+        crate::script::validate_rubric(self, p);
     }
 }
 
@@ -578,6 +598,9 @@ fn validate_function(
                     }
                 }
             }
+        }
+        ScoringFunction::Script { file, source } => {
+            crate::script::validate_ref(file.as_deref(), source.as_deref(), at, p)
         }
         ScoringFunction::Target { target, cap } => {
             check_magnitude(target.0, PARAM_LIMIT, format!("{at}.target"), p);

@@ -246,6 +246,9 @@ pub struct MetricLedger {
     /// Weight actually used within the component (percent; the measured metrics' weights
     /// sum to exactly 100).
     pub effective_weight: Decimal,
+    /// What the metric's scoring script returned and printed, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<crate::script::ScriptTrace>,
 }
 
 /// One component's line in the ledger.
@@ -276,6 +279,9 @@ pub struct ComponentLedger {
     /// The override on this component, if any (also when expired).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#override: Option<AppliedOverride>,
+    /// What the component's scoring script returned and printed, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<crate::script::ScriptTrace>,
 }
 
 /// "What would it take" to reach the next band up.
@@ -335,6 +341,9 @@ pub struct HealthResult {
     pub components: Vec<ComponentLedger>,
     /// What it would take to reach the next band (below the top band only).
     pub what_it_takes: Option<WhatItTakes>,
+    /// What the rubric's adjustment script did, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjustment: Option<crate::script::Adjustment>,
     /// The rubric that made this result.
     pub rubric: Arc<Stamp>,
 }
@@ -390,6 +399,7 @@ pub(super) fn score(
         measured_weight,
         components: ledger,
         what_it_takes: None,
+        adjustment: None,
         rubric: Arc::clone(&rubric.stamp),
     };
     if let Some(a) = &agg {
@@ -414,6 +424,7 @@ pub(super) fn score(
     result.raw_score = Some(normalized(agg.raw));
     result.computed_band = computed_band.as_ref().map(|b| b.label.clone());
     result.band = computed_band.clone();
+    crate::script::apply_adjustment(rubric, account, &mut result)?;
     if let Some(o) = band_override {
         let counts = o.active(as_of);
         if counts {
@@ -533,6 +544,7 @@ fn resolve(
         effective_weight: Decimal::ZERO,
         contribution: Decimal::ZERO,
         r#override: None,
+        script: None,
     };
 
     let mut computed = None;
@@ -589,7 +601,16 @@ fn resolve(
             let mut num = Decimal::ZERO;
             let mut den = Decimal::ZERO;
             for (m, v) in c.metrics.iter().zip(&values) {
-                let s = v.map(|v| eval(&m.scoring, m.direction, v, c.lo, c.hi));
+                let (s, script) = match (&m.script, v) {
+                    (Some(sc), Some(v)) => {
+                        let (s, t) = crate::script::run_metric(sc, *v, c.lo, c.hi, account, at)?;
+                        (Some(s), Some(t))
+                    }
+                    _ => (
+                        v.map(|v| eval(&m.scoring, m.direction, v, c.lo, c.hi)),
+                        None,
+                    ),
+                };
                 let w = if s.is_some() || zero_missing {
                     m.weight
                 } else {
@@ -603,6 +624,7 @@ fn resolve(
                     score: s.map(normalized),
                     declared_weight: m.weight,
                     effective_weight: w, // scaled below
+                    script,
                 });
             }
             // As for components (see `fill_shares`): shares to LEDGER_DECIMALS, the last
@@ -636,9 +658,17 @@ fn resolve(
                     score: None,
                     declared_weight: m.weight,
                     effective_weight: Decimal::ZERO,
+                    script: None,
                 })
                 .collect();
         }
+    }
+    if let Some(sc) = &c.script {
+        let ids = &mut c.metrics.iter().map(|m| m.id.as_ref());
+        let (s, t) =
+            crate::script::run_component(sc, computed, direct, ids, c.lo, c.hi, account, at)?;
+        computed = s;
+        line.script = Some(t);
     }
     line.computed_score = computed.map(normalized);
 
@@ -745,6 +775,8 @@ fn eval(f: &ScoringFunction, dir: Direction, v: Decimal, lo: Decimal, hi: Decima
             .find(|s| v >= s.at_least.0)
             .or(steps.first())
             .map_or(lo, |s| s.score.0),
+        // Scripted metrics are scored by their compiled script in `resolve`.
+        ScoringFunction::Script { .. } => lo,
         ScoringFunction::Target { target, cap } => {
             let target = target.0;
             let cap = cap.map_or(Decimal::ONE, |c| c.0);
@@ -891,6 +923,14 @@ fn what_it_takes(
             "input"
         };
         let current_score = counted.get(i).and_then(|k| k.score);
+        if c.script.is_some() && line.source != ComponentSource::Override {
+            lines.push(not(
+                "scored by a script: the needed input cannot be solved for",
+                on,
+                line.score,
+            ));
+            continue;
+        }
         match (line.source, current_score) {
             (ComponentSource::Override, _) => {
                 lines.push(not(

@@ -6,6 +6,7 @@
 
 mod check;
 mod escalate;
+mod history;
 mod journey;
 mod kpi;
 mod output;
@@ -13,6 +14,7 @@ mod prioritize;
 mod renewals;
 mod score;
 mod sla;
+mod test;
 
 use std::process::ExitCode;
 
@@ -44,6 +46,14 @@ enum Command {
     Kpi(kpi::KpiArgs),
     /// Journey stage, owner, segment, advocacy level and next touch point per account.
     Journey(journey::JourneyArgs),
+    /// Run the `[[examples]]` of rubric files: `N passed, N failed`, a diff per failure.
+    Test(test::TestArgs),
+    /// Score dated snapshots per account: trend and alerts on each date.
+    History(history::HistoryArgs),
+    /// Score accounts under two rubric versions; list those whose band changes.
+    Shadow(history::ShadowArgs),
+    /// ROC AUC and churn rate per band of a rubric, from accounts with a `churned` column.
+    Backtest(history::BacktestArgs),
 }
 
 /// The outcome of a command that ran: success or some rows failed.
@@ -63,6 +73,10 @@ fn main() -> ExitCode {
         Command::Renewals(args) => renewals::run(args),
         Command::Kpi(args) => kpi::run(args),
         Command::Journey(args) => journey::run(args),
+        Command::Test(args) => test::run(args),
+        Command::History(args) => history::run(args),
+        Command::Shadow(args) => history::run_shadow(args),
+        Command::Backtest(args) => history::run_backtest(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -1,0 +1,80 @@
+//! `csrubric test RUBRIC...`: run the `[[examples]]` of rubric files and print
+//! `N passed, N failed`, with a diff per failure.
+
+use std::path::PathBuf;
+
+use csrubric::rubric::{self, RubricError};
+
+use crate::{CliResult, Outcome};
+
+#[derive(clap::Args)]
+pub struct TestArgs {
+    /// Rubric files (.toml or .json) carrying `[[examples]]`.
+    #[arg(required = true)]
+    rubrics: Vec<PathBuf>,
+    /// Also list the examples that pass.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+pub fn run(args: TestArgs) -> CliResult {
+    let (mut passed, mut failed, mut broken) = (0usize, 0usize, 0usize);
+    for path in &args.rubrics {
+        let name = path.display().to_string();
+        let outcomes = match load(path) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("error: {e}");
+                broken += 1;
+                continue;
+            }
+        };
+        if outcomes.is_empty() {
+            println!("{name}: no examples");
+        }
+        for o in outcomes {
+            if o.passed {
+                passed += 1;
+                if args.verbose {
+                    println!("ok   {name}: {}", o.name);
+                }
+            } else {
+                failed += 1;
+                println!("FAIL {name}: {}", o.name);
+                for d in &o.diffs {
+                    println!("  {}", d.field);
+                    println!("    - expected: {}", d.expected);
+                    println!("    + actual:   {}", d.actual);
+                }
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if broken > 0 {
+        return Err(format!("{broken} rubric file(s) could not be loaded").into());
+    }
+    if failed > 0 {
+        return Err(format!("{failed} example(s) failed").into());
+    }
+    Ok(Outcome::Ok)
+}
+
+fn load(path: &std::path::Path) -> Result<Vec<csrubric::selftest::ExampleOutcome>, RubricError> {
+    let (text, format) = rubric::read_file(path)?;
+    let file = path.display().to_string();
+    match rubric::peek_kind(&file, &text, format)?.as_str() {
+        csrubric::health::KIND => {
+            let r = csrubric::health::HealthRubric::from_str_with_format(&file, &text, format)?;
+            Ok(csrubric::selftest::run_examples(&r))
+        }
+        other => Err(RubricError::Invalid {
+            file,
+            problems: vec![rubric::Problem {
+                path: "kind".into(),
+                message: format!("`csrubric test` has no examples runner for kind `{other}`"),
+                line: None,
+                column: None,
+            }],
+        }),
+    }
+}
