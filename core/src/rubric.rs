@@ -289,7 +289,16 @@ impl Stamp {
 }
 
 /// Every rubric kind this library knows, as written in a file's `kind` field.
-pub const KINDS: &[&str] = &["health", "calendar", "sla", "escalation", "alerts"];
+pub const KINDS: &[&str] = &[
+    "health",
+    "calendar",
+    "sla",
+    "escalation",
+    "alerts",
+    "plan",
+    "triage",
+    "capacity",
+];
 
 /// Reads the `kind` field of a rubric text without loading the rest, so a tool can pick
 /// the right model.

@@ -7,6 +7,7 @@
 mod check;
 mod escalate;
 mod output;
+mod playbook;
 mod score;
 mod sla;
 
@@ -32,6 +33,12 @@ enum Command {
     Sla(sla::SlaArgs),
     /// Escalation level of cases (or alerts of accounts) under a matrix (or alert rules).
     Escalate(escalate::EscalateArgs),
+    /// A dated onboarding/implementation plan from a template (and its status on a date).
+    Plan(playbook::PlanArgs),
+    /// Priority and route of tickets (CSV or JSON) under triage rules.
+    Triage(playbook::TriageArgs),
+    /// CSM headcount for a portfolio under capacity ratios, against a roster.
+    Capacity(playbook::CapacityArgs),
 }
 
 /// The outcome of a command that ran: success or some rows failed.
@@ -47,6 +54,9 @@ fn main() -> ExitCode {
         Command::Score(args) => score::run(args),
         Command::Sla(args) => sla::run(args),
         Command::Escalate(args) => escalate::run(args),
+        Command::Plan(args) => playbook::plan(args),
+        Command::Triage(args) => playbook::triage(args),
+        Command::Capacity(args) => playbook::capacity(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
