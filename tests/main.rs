@@ -3,3 +3,4 @@
 mod escalation;
 mod health;
 mod health_props;
+mod playbooks;
