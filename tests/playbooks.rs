@@ -710,3 +710,122 @@ proptest! {
         prop_assert_eq!(r.fallback, !r.warnings.is_empty());
     }
 }
+
+fn interventions() -> csrubric::playbook::InterventionRules {
+    csrubric::playbook::InterventionRules::from_path(&rubric_path(
+        "playbooks/slavkokernel-interventions.toml",
+    ))
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn interventions_pick_the_level_owner_playbooks_and_exit_results() {
+    use csrubric::input::read_json;
+    use csrubric::playbook::ExitStatus;
+    let text = std::fs::read_to_string(repo().join("examples/playbooks/accounts.json")).unwrap();
+    let rows = read_json("accounts.json", &text).unwrap();
+    let rules = interventions();
+    let out: Vec<_> = rows
+        .iter()
+        .map(|r| rules.evaluate_record(r.as_ref().unwrap()))
+        .collect();
+    assert_eq!(out.len(), 6, "one result per row");
+    let ok = |i: usize| out[i].as_ref().unwrap();
+    // band Good -> low, adoption risk raises to medium (Focused Intervention, CS
+    // Manager, "30-60 day plan" due 60 days after 2027-01-04 = 2027-03-05). Adoption
+    // Challenges: usage increase within 30 days -> due 2027-02-03; 120 -> 150 by 01-29: met.
+    let a1 = ok(0);
+    assert_eq!(
+        (
+            a1.plan.risk_level.as_str(),
+            a1.plan.owner.as_str(),
+            a1.plan.due
+        ),
+        ("medium", "CS Manager", Some(date("2027-03-05")))
+    );
+    assert_eq!(a1.plan.playbooks[0].scenario, "Adoption Challenges");
+    assert_eq!(a1.plan.playbooks[0].due, date("2027-02-03"));
+    assert_eq!(a1.exits, vec![Some(ExitStatus::Met)]);
+    // technical and value risks. Open issues unchanged at 02-10, after the 30-day
+    // window (02-03): missed; success-metric progress unchanged, 60-day window open.
+    let a2 = ok(1);
+    let scen: Vec<&str> = a2
+        .plan
+        .playbooks
+        .iter()
+        .map(|p| p.scenario.as_str())
+        .collect();
+    assert_eq!(scen, vec!["Technical Issues", "Value Gap"]);
+    assert_eq!(
+        a2.exits,
+        vec![Some(ExitStatus::Missed), Some(ExitStatus::Open)]
+    );
+    // At Risk -> high (Formal Rescue Plan, CS Manager + Director, due +90 days =
+    // 2027-04-04); At-Risk Account rescue: health score 48 -> 55.5 by 02-15 (due 03-05).
+    let a3 = ok(2);
+    assert_eq!(
+        (
+            a3.plan.intervention.as_str(),
+            a3.plan.owner.as_str(),
+            a3.plan.due
+        ),
+        (
+            "Formal Rescue Plan",
+            "CS Manager + Director",
+            Some(date("2027-04-04"))
+        )
+    );
+    assert_eq!(a3.exits, vec![Some(ExitStatus::Met)]);
+    // Critical -> Executive Escalation, CS Director + VP, immediate (the start date).
+    let a4 = ok(3);
+    assert_eq!(
+        (
+            a4.plan.risk_level.as_str(),
+            a4.plan.owner.as_str(),
+            a4.plan.due
+        ),
+        ("critical", "CS Director + VP", Some(date("2027-01-04")))
+    );
+    assert_eq!(a4.exits, vec![None], "no metrics given: no exit verdict");
+    // Excellent, no risks: standard management, normal cadence, no playbook.
+    let a5 = ok(4);
+    assert_eq!((a5.plan.risk_level.as_str(), a5.plan.due), ("low", None));
+    assert!(a5.plan.playbooks.is_empty());
+    // an unknown band is that row's error.
+    let err = out[5].as_ref().unwrap_err().to_string();
+    assert!(err.starts_with("row 6 (`A-6`): `band`: `Amber`"), "{err}");
+}
+
+#[test]
+fn exit_conditions_respect_direction_and_window() {
+    use csrubric::playbook::{AccountRisk, ExitStatus};
+    use rust_decimal::Decimal;
+    let rules = interventions();
+    let plan = rules
+        .select(&AccountRisk {
+            id: "A".into(),
+            band: "Good".into(),
+            risks: vec!["technical".into()],
+            start: date("2027-01-04"),
+        })
+        .unwrap();
+    let p = &plan.playbooks[0]; // open technical issues must go down within 30 days
+    let n = Decimal::from;
+    assert_eq!(
+        p.exit_status(n(6), n(4), date("2027-01-20")),
+        ExitStatus::Met
+    );
+    assert_eq!(
+        p.exit_status(n(6), n(8), date("2027-01-20")),
+        ExitStatus::Open
+    );
+    // Met on the due date itself still counts; a day later it is missed.
+    assert_eq!(
+        p.exit_status(n(6), n(4), date("2027-02-03")),
+        ExitStatus::Met
+    );
+    assert_eq!(
+        p.exit_status(n(6), n(4), date("2027-02-04")),
+        ExitStatus::Missed
+    );
+}

@@ -1,7 +1,7 @@
 //! Playbooks: dated onboarding and implementation plans, ticket triage and routing, and CSM
 //! capacity, each from a rubric file.
 //!
-//! Three rubric kinds live here:
+//! Four rubric kinds live here:
 //!
 //! * `plan` ([`PlanTemplate`]): phases with week ranges, activities with owners and
 //!   deliverables, implementation packages and industry templates with their timelines;
@@ -12,6 +12,10 @@
 //!   module's engine ([`EscalationMatrix`](crate::escalation::EscalationMatrix)), with its
 //!   hit policies and static checks; an unmatched ticket gets the file's explicit fallback
 //!   route and a warning.
+//! * `interventions` ([`InterventionRules`]): risk levels, risk categories and intervention
+//!   playbooks; an account's health band and flagged risks give its risk level (owner,
+//!   timeline) and the playbooks that apply, each due with a measurable exit condition
+//!   ([`SelectedPlaybook::exit_status`]).
 //! * `capacity` ([`CapacityRatios`]): accounts-per-role ratios turned into headcount at both
 //!   ends of each ratio (exact integer ceilings), compared with a roster, with uncovered
 //!   accounts listed and the portfolio's standard/strategic split.
@@ -32,12 +36,18 @@
 //! ```
 
 mod capacity;
+mod interventions;
 mod plan;
 mod triage;
 
 pub use capacity::{
     Account, CapacityRatios, CapacityRatiosFile, CapacityReport, Overloaded, RoleDemand, RoleSpec,
     RosterEntry, SplitLine, TierSpec, Uncovered, CAPACITY_KIND,
+};
+pub use interventions::{
+    AccountInterventions, AccountRisk, Direction, ExitSpec, ExitStatus, InterventionPlan,
+    InterventionRules, InterventionsFile, PlaybookSpec, RiskLevelSpec, RiskSpec, SelectedPlaybook,
+    INTERVENTIONS_KIND,
 };
 pub use plan::{
     ActivitySpec, Combine, IndustrySpec, LateActivity, PackageSpec, PhaseDates, PhaseSpec, Plan,

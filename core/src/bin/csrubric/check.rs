@@ -60,7 +60,9 @@ fn check_one(path: &std::path::Path) -> Result<String, RubricError> {
             })
         }
         k @ ("sla" | "escalation" | "alerts") => crate::escalate::check(path, k, &text, format),
-        k @ ("plan" | "triage" | "capacity") => crate::playbook::check(path, k, &text, format),
+        k @ ("plan" | "triage" | "capacity" | "interventions") => {
+            crate::playbook::check(path, k, &text, format)
+        }
         other => Err(RubricError::Invalid {
             file,
             problems: vec![rubric::Problem {

@@ -39,6 +39,8 @@ enum Command {
     Triage(playbook::TriageArgs),
     /// CSM headcount for a portfolio under capacity ratios, against a roster.
     Capacity(playbook::CapacityArgs),
+    /// Risk level and intervention playbooks of accounts (JSON or CSV), with exit checks.
+    Interventions(playbook::InterventionsArgs),
 }
 
 /// The outcome of a command that ran: success or some rows failed.
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         Command::Plan(args) => playbook::plan(args),
         Command::Triage(args) => playbook::triage(args),
         Command::Capacity(args) => playbook::capacity(args),
+        Command::Interventions(args) => playbook::interventions(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

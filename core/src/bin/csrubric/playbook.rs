@@ -1,5 +1,5 @@
-//! `csrubric plan`, `csrubric triage`, `csrubric capacity`: playbooks from rubric files; and
-//! `check` support for the `plan`, `triage` and `capacity` kinds.
+//! `csrubric plan`, `csrubric triage`, `csrubric capacity`, `csrubric interventions`: playbooks from rubric files; and
+//! `check` support for the `plan`, `triage`, `capacity` and `interventions` kinds.
 
 use std::path::{Path, PathBuf};
 
@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use csrubric::calendar::Calendar;
 use csrubric::input::{self, Record};
 use csrubric::playbook::{
-    Account, CapacityRatios, Plan, PlanStatus, PlanTemplate, RosterEntry, TriageRules,
-    CAPACITY_KIND, PLAN_KIND,
+    Account, CapacityRatios, InterventionRules, Plan, PlanStatus, PlanTemplate, RosterEntry,
+    TriageRules, CAPACITY_KIND, INTERVENTIONS_KIND, PLAN_KIND,
 };
 use csrubric::rubric::{Format, RubricError};
 use serde::Serialize;
@@ -343,7 +343,124 @@ pub fn capacity(args: CapacityArgs) -> CliResult {
     }
 }
 
-/// `csrubric check` for `plan`, `triage` and `capacity` files.
+#[derive(clap::Args)]
+pub struct InterventionsArgs {
+    /// Intervention playbooks (kind `interventions`).
+    playbooks: PathBuf,
+    /// Accounts: JSON or CSV with `id`, `band`, `start`, optional `risks`; for exit checks
+    /// `measured`, `baseline_<metric>`, `current_<metric>`.
+    accounts: PathBuf,
+    /// Output format (table and CSV: one line per selected playbook).
+    #[arg(long, value_enum, default_value = "table")]
+    format: OutputFormat,
+}
+
+const INTERVENTION_COLUMNS: &[&str] = &[
+    "id",
+    "row",
+    "risk_level",
+    "owner",
+    "level_due",
+    "scenario",
+    "due",
+    "exit",
+    "exit_status",
+    "error",
+];
+
+pub fn interventions(args: InterventionsArgs) -> CliResult {
+    let rules = InterventionRules::from_path(&args.playbooks)?;
+    let rows = input::read_path(&args.accounts)?;
+    let mut report = Report::new(INTERVENTION_COLUMNS);
+    let mut failed = 0usize;
+    for row in &rows {
+        let result = match row {
+            Err(e) => Err((None, e.row().unwrap_or(0), e.code(), e.to_string())),
+            Ok(r) => rules
+                .evaluate_record(r)
+                .map_err(|e| (Some(r.id.clone()), r.row, e.code(), e.to_string())),
+        };
+        match result {
+            Ok(a) => {
+                let p = &a.plan;
+                let head = |scenario: String, due: String, exit: String, status: String| {
+                    vec![
+                        p.id.clone(),
+                        a.row.to_string(),
+                        p.risk_level.clone(),
+                        p.owner.clone(),
+                        p.due.map(|d| d.to_string()).unwrap_or_default(),
+                        scenario,
+                        due,
+                        exit,
+                        status,
+                        String::new(),
+                    ]
+                };
+                let json = serde_json::to_value(&a)?;
+                if p.playbooks.is_empty() {
+                    report.push(
+                        head(String::new(), String::new(), String::new(), String::new()),
+                        json,
+                        Vec::new(),
+                    );
+                    continue;
+                }
+                for (i, (pb, st)) in p.playbooks.iter().zip(&a.exits).enumerate() {
+                    let exit = format!(
+                        "{} {:?} within {}d",
+                        pb.exit.metric, pb.exit.direction, pb.exit.within_days
+                    )
+                    .replace("Increase", "increase")
+                    .replace("Decrease", "decrease");
+                    let status = match st {
+                        Some(s) => serde_json::to_value(s)?
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                        None => String::new(),
+                    };
+                    // JSON: one object per account (on its first line only).
+                    let j = if i == 0 {
+                        json.clone()
+                    } else {
+                        serde_json::Value::Null
+                    };
+                    report.push(
+                        head(pb.scenario.clone(), pb.due.to_string(), exit, status),
+                        j,
+                        Vec::new(),
+                    );
+                }
+            }
+            Err((id, row, code, message)) => {
+                failed += 1;
+                eprintln!("error: {message}");
+                let mut cells = vec![id.clone().unwrap_or_default(), row.to_string()];
+                cells.extend(std::iter::repeat_n(
+                    String::new(),
+                    INTERVENTION_COLUMNS.len() - 3,
+                ));
+                cells.push(message.clone());
+                let json = serde_json::json!({
+                    "id": id, "row": row, "status": "error",
+                    "error": { "code": code, "message": message },
+                });
+                report.push(cells, json, Vec::new());
+            }
+        }
+    }
+    report.json.retain(|j| !j.is_null());
+    report.emit(args.format)?;
+    if failed > 0 {
+        eprintln!("{failed} of {} rows failed", rows.len());
+        Ok(Outcome::RowsFailed)
+    } else {
+        Ok(Outcome::Ok)
+    }
+}
+
+/// `csrubric check` for `plan`, `triage`, `capacity` and `interventions` files.
 pub fn check(path: &Path, kind: &str, text: &str, format: Format) -> Result<String, RubricError> {
     let file = path.display().to_string();
     match kind {
@@ -359,6 +476,18 @@ pub fn check(path: &Path, kind: &str, text: &str, format: Format) -> Result<Stri
                 s.packages.len(),
                 s.industries.len(),
                 t.stamp().hash
+            ))
+        }
+        INTERVENTIONS_KIND => {
+            let r = InterventionRules::from_str_with_format(&file, text, format)?;
+            Ok(format!(
+                "{} {} ({} levels, {} risks, {} playbooks) {}",
+                r.stamp().id,
+                r.stamp().version,
+                r.spec().levels.len(),
+                r.spec().risks.len(),
+                r.spec().playbooks.len(),
+                r.stamp().hash
             ))
         }
         CAPACITY_KIND => {
