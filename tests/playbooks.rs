@@ -237,6 +237,13 @@ fn status_names_the_phase_the_late_activities_and_the_slip() {
     let after = plan.status(&cal, date("2027-04-01"), &[]).unwrap();
     assert_eq!(after.state, PlanState::PostLaunch);
     assert_eq!(after.current_phase, None);
+    // After the 90-day review (2027-06-10) the plan is finished.
+    let done_all: Vec<String> = plan.activities.iter().map(|a| a.activity.clone()).collect();
+    let fin = plan.status(&cal, date("2027-06-11"), &done_all).unwrap();
+    assert_eq!(
+        (fin.state, fin.late.len(), fin.slip_working_days),
+        (PlanState::Finished, 0, 0)
+    );
     assert!(plan
         .status(&cal, date("2027-01-20"), &["Nope".to_string()])
         .is_err());
@@ -599,6 +606,8 @@ fn capacity_against_a_roster_lists_gaps_uncovered_and_overloaded() {
         report.split[1].owner.as_deref(),
         Some("John F. (technical) / Sofie (commercial)")
     );
+    // Seed 004 Touch Point Cadence: strategic customers start with an executive kickoff.
+    assert_eq!(report.split[1].touch_points[0], "Week 1: Executive kickoff");
 }
 
 #[test]

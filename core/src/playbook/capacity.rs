@@ -72,6 +72,9 @@ pub struct TierSpec {
     pub owner: String,
     /// The engagement model and cadence.
     pub cadence: String,
+    /// Touch points in order (seed 004 "Touch Point Cadence"), for the account owners.
+    #[serde(default)]
+    pub touch_points: Vec<String>,
 }
 
 /// One account of a portfolio.
@@ -240,6 +243,8 @@ pub struct SplitLine {
     pub owner: Option<String>,
     /// Cadence, from the file.
     pub cadence: Option<String>,
+    /// Touch points, from the file.
+    pub touch_points: Vec<String>,
 }
 
 /// Capacity of a portfolio.
@@ -527,6 +532,7 @@ impl CapacityRatios {
                     target: Some(t.share),
                     owner: Some(t.owner.clone()),
                     cadence: Some(t.cadence.clone()),
+                    touch_points: t.touch_points.clone(),
                 }
             })
             .collect();
@@ -547,6 +553,7 @@ impl CapacityRatios {
                     target: None,
                     owner: None,
                     cadence: None,
+                    touch_points: Vec::new(),
                 });
             }
         }
