@@ -11,7 +11,8 @@
 //! * [`calendar`]: business-hours calendars (IANA zones, weekly hours, holidays, 24/7,
 //!   versions): working time and business days, correct across DST.
 //! * [`escalation`]: SLA policies and ticket SLA state, escalation matrices, alert triggers.
-//! * [`playbook`]: dated onboarding/implementation plans, ticket triage and routing, CSM capacity.
+//! * [`playbook`]: dated onboarding/implementation plans, ticket triage and routing, CSM capacity,
+//!   intervention playbooks.
 //! * [`input`]: reading accounts (or any records) from CSV and JSON, row by row.
 //! * [`api`]: the row-level request/response shapes shared by the CLI and the bindings.
 //! * [`decimal`]: how numbers are read exactly and how the final score is rounded.

@@ -298,6 +298,7 @@ pub const KINDS: &[&str] = &[
     "plan",
     "triage",
     "capacity",
+    "interventions",
 ];
 
 /// Reads the `kind` field of a rubric text without loading the rest, so a tool can pick
