@@ -13,5 +13,6 @@ mod health_props;
 mod history;
 mod hostile;
 mod lifecycle;
+mod playbooks;
 mod priority;
 mod scripts;

@@ -16,6 +16,8 @@
 //! * [`kpi`]: portfolio KPIs (NRR, GRR, churn, NPS, CSAT, CES...) with seed targets.
 //! * [`segment`] and [`journey`]: segments, engagement models, advocacy levels, journey
 //!   stages and touch-point cadences.
+//! * [`playbook`]: dated onboarding/implementation plans, ticket triage and routing, CSM capacity,
+//!   intervention playbooks.
 //! * [`input`]: reading accounts (or any records) from CSV and JSON, row by row.
 //! * [`api`]: the row-level request/response shapes shared by the CLI and the bindings.
 //! * [`decimal`]: how numbers are read exactly and how the final score is rounded.
@@ -35,6 +37,7 @@ pub mod history;
 pub mod input;
 pub mod journey;
 pub mod kpi;
+pub mod playbook;
 pub mod priority;
 pub mod renewal;
 pub mod rubric;

@@ -298,6 +298,10 @@ pub const KINDS: &[&str] = &[
     "priority",
     "renewal",
     "kpi",
+    "plan",
+    "triage",
+    "capacity",
+    "interventions",
 ];
 
 /// Reads the `kind` field of a rubric text without loading the rest, so a tool can pick

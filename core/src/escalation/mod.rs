@@ -36,8 +36,8 @@ mod sla;
 
 pub use alerts::{AlertResult, AlertRule, AlertRules, AlertRulesFile, ALERTS_KIND};
 pub use matrix::{
-    Condition, EscalationMatrix, HitPolicy, InputSpec, LevelMatch, LevelSpec, MatrixFile,
-    MatrixResult, MatrixWarning, Within, MATRIX_KIND,
+    Condition, EscalationMatrix, GapPolicy, HitPolicy, InputSpec, LevelMatch, LevelSpec,
+    MatrixFile, MatrixResult, MatrixWarning, Within, MATRIX_KIND,
 };
 pub use sla::{
     ClockState, Event, EventKind, NextEscalation, PausingSpec, SlaPolicies, SlaPolicy,

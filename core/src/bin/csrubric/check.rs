@@ -76,6 +76,9 @@ fn check_one(path: &std::path::Path) -> Result<String, RubricError> {
         csrubric::renewal::KIND | csrubric::kpi::KIND => {
             crate::renewals::check_summary(&kind, &file, &text, format)
         }
+        k @ ("plan" | "triage" | "capacity" | "interventions") => {
+            crate::playbook::check(path, k, &text, format)
+        }
         other => Err(RubricError::Invalid {
             file,
             problems: vec![rubric::Problem {

@@ -10,6 +10,7 @@ mod history;
 mod journey;
 mod kpi;
 mod output;
+mod playbook;
 mod prioritize;
 mod renewals;
 mod score;
@@ -54,6 +55,14 @@ enum Command {
     Shadow(history::ShadowArgs),
     /// ROC AUC and churn rate per band of a rubric, from accounts with a `churned` column.
     Backtest(history::BacktestArgs),
+    /// A dated onboarding/implementation plan from a template (and its status on a date).
+    Plan(playbook::PlanArgs),
+    /// Priority and route of tickets (CSV or JSON) under triage rules.
+    Triage(playbook::TriageArgs),
+    /// CSM headcount for a portfolio under capacity ratios, against a roster.
+    Capacity(playbook::CapacityArgs),
+    /// Risk level and intervention playbooks of accounts (JSON or CSV), with exit checks.
+    Interventions(playbook::InterventionsArgs),
 }
 
 /// The outcome of a command that ran: success or some rows failed.
@@ -77,6 +86,10 @@ fn main() -> ExitCode {
         Command::History(args) => history::run(args),
         Command::Shadow(args) => history::run_shadow(args),
         Command::Backtest(args) => history::run_backtest(args),
+        Command::Plan(args) => playbook::plan(args),
+        Command::Triage(args) => playbook::triage(args),
+        Command::Capacity(args) => playbook::capacity(args),
+        Command::Interventions(args) => playbook::interventions(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
