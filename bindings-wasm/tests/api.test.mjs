@@ -1,0 +1,216 @@
+// The package API: loading, scoring one account and batches, inputs in every form, errors.
+// Expected numbers are computed by hand in the comments from the rubric's weights.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { csrubric, read, withWeights, pkgDir } from "./helpers.mjs";
+
+const { Rubric, bundledRubrics, version } = csrubric;
+const SK = read("rubrics/health/slavkokernel.toml");
+const HEADER = "id,product_adoption,technical_health,business_outcomes,relationship_health,growth_potential";
+
+/** Asserts that `fn` throws a JS Error (never a wasm trap) with `code`; returns it. */
+function throwsCode(fn, code) {
+  let caught;
+  try { fn(); } catch (e) { caught = e; }
+  assert.ok(caught instanceof Error, `expected an Error, got ${caught}`);
+  assert.ok(!(caught instanceof WebAssembly.RuntimeError), "a wasm trap escaped");
+  assert.equal(caught.code, code, caught.message);
+  return caught;
+}
+
+test("bundled rubrics are every shipped rubric file, loadable by name", () => {
+  const list = bundledRubrics();
+  const names = list.map((b) => b.name).sort();
+  for (const n of ["health/ai-ecosystem", "health/cradle-to-grave", "health/slavkokernel"]) {
+    assert.ok(names.includes(n), `${n} missing from ${names}`);
+  }
+  for (const b of list) {
+    assert.equal(b.text, read(b.file), `${b.name} text differs from ${b.file}`);
+    if (b.kind !== "health") continue;
+    const r = Rubric.bundled(b.name);
+    assert.equal(r.id, /^id = "(.*)"$/m.exec(b.text)[1]);
+    assert.equal(r.kind, "health");
+  }
+  throwsCode(() => Rubric.bundled("health/nope"), "unknown_rubric");
+});
+
+test("rubric identity: id, version, title and the sha256 of the text", () => {
+  const r = Rubric.fromToml(SK, "slavkokernel.toml");
+  assert.equal(r.id, "health/slavkokernel");
+  assert.equal(r.version, "1.0.0");
+  assert.equal(r.title, "SlavkoKernel Customer Health Score");
+  assert.equal(r.hash, "sha256:" + createHash("sha256").update(SK).digest("hex"));
+  assert.deepEqual(r.spec.components.map((c) => c.weight), ["25", "20", "25", "15", "15"]);
+  assert.ok(r.inputColumns.includes("product_adoption"));
+  assert.ok(r.inputColumns.includes("active_users_pct"));
+  assert.match(version(), /^\d+\.\d+\.\d+/);
+});
+
+test("score one account: exact decimal strings, band, ledger and a number convenience", () => {
+  const r = Rubric.bundled("health/slavkokernel");
+  // delta: 70*.25 + 65*.20 + 72*.25 + 60*.15 + 55*.15 = 17.5 + 13 + 18 + 9 + 8.25 = 65.75
+  const res = r.score({ id: "delta", product_adoption: 70, technical_health: 65,
+    business_outcomes: 72, relationship_health: 60, growth_potential: 55 });
+  assert.equal(res.status, "scored");
+  assert.equal(res.score, "65.75");
+  assert.equal(res.score_number, 65.75);
+  assert.equal(res.band.label, "Moderate");
+  assert.equal(res.band.urgency, "Medium");
+  assert.deepEqual(res.components.map((c) => Number(c.contribution)), [17.5, 13, 18, 9, 8.25]);
+  assert.equal(res.rubric.id, "health/slavkokernel");
+  assert.equal(res.what_it_takes.next_band, "Good");
+  const compact = r.score({ id: "delta", product_adoption: 70, technical_health: 65,
+    business_outcomes: 72, relationship_health: 60, growth_potential: 55 }, { explain: false });
+  assert.equal(compact.band, "Moderate");
+  assert.equal(compact.components, undefined);
+});
+
+test("rounding is exact half-up on decimals, not on binary floats", () => {
+  // product_adoption 50%, others 10/10/15/15; cobalt 84.99 and 85s:
+  // 84.99*.5 + 85*.5 = 42.495 + 42.5 = 84.995 exactly -> half-up 85.00 (Excellent).
+  // (In binary floats 0.5*84.99 + 0.5*85 is 84.99499999..., which would round to 84.99.)
+  const half = Rubric.fromToml(withWeights(SK, { product_adoption: 50, technical_health: 10,
+    business_outcomes: 10 }));
+  const acct = { id: "cobalt", product_adoption: 84.99, technical_health: 85,
+    business_outcomes: 85, relationship_health: 85, growth_potential: 85 };
+  let res = half.score(acct);
+  assert.equal(res.raw_score, "84.995");
+  assert.equal(res.score, "85.00");
+  assert.equal(res.band.label, "Excellent");
+  // product_adoption 60%, technical 5, business 5: 84.99*.6 + 85*.4 = 50.994 + 34 = 84.994
+  // -> 84.99, below the Excellent edge (85): Good.
+  res = Rubric.fromToml(withWeights(SK, { product_adoption: 60, technical_health: 5,
+    business_outcomes: 5 })).score(acct);
+  assert.equal(res.score, "84.99");
+  assert.equal(res.band.label, "Good");
+});
+
+test("an account as numbers, numeric strings, CSV, rows or columns scores identically", () => {
+  const r = Rubric.bundled("health/slavkokernel");
+  const csv = `${HEADER}\nacme,92,88,90,80,85\ncobalt,84.99,85,85,85,85\ngarnet,90,,88,,\n`;
+  const rows = [
+    { id: "acme", product_adoption: 92, technical_health: 88, business_outcomes: 90,
+      relationship_health: 80, growth_potential: 85 },
+    { id: "cobalt", product_adoption: "84.99", technical_health: "85", business_outcomes: 85,
+      relationship_health: 85, growth_potential: 85n },
+    { id: "garnet", product_adoption: 90, technical_health: null, business_outcomes: 88,
+      relationship_health: undefined },
+  ];
+  const columns = {
+    id: ["acme", "cobalt", "garnet"],
+    product_adoption: Float64Array.of(92, 84.99, 90),
+    technical_health: [88, 85, null],
+    business_outcomes: Int32Array.of(90, 85, 88),
+    relationship_health: [80, 85, null],
+    growth_potential: [85, 85, null],
+  };
+  const at = "2026-11-23T00:00:00Z";
+  const fromCsv = r.scoreBatch(csv, { at });
+  const fromRows = r.scoreBatch(rows, { at });
+  const fromColumns = r.scoreBatch(columns, { at });
+  // acme: 92*.25 + 88*.2 + 90*.25 + 80*.15 + 85*.15 = 23 + 17.6 + 22.5 + 12 + 12.75 = 87.85
+  // garnet (renormalize over 50%): (90*.25 + 88*.25) / .5 = 89.00
+  assert.deepEqual(fromCsv.map((x) => [x.id, x.row, x.score, x.band]), [
+    ["acme", 1, "87.85", "Excellent"], ["cobalt", 2, "85.00", "Excellent"], ["garnet", 3, "89.00", "Excellent"],
+  ]);
+  assert.deepEqual(fromRows, fromCsv);
+  assert.deepEqual(fromColumns, fromCsv);
+  assert.deepEqual(fromCsv.map((x) => x.score_number), [87.85, 85, 89]);
+});
+
+test("a batch never drops a row: each bad row is an error object in place", () => {
+  const r = Rubric.bundled("health/slavkokernel");
+  const csv = `${HEADER}\na,90,90,90,90,90\n,1,1,1,1,1\nc,90,90,900,90,90\nd,90,ninety,90,90,90\ne,50,50,50,50,50\n`;
+  const out = r.scoreBatch(csv, { file: "accounts.csv" });
+  assert.equal(out.length, 5);
+  assert.deepEqual(out.map((x) => x.status), ["scored", "error", "error", "error", "scored"]);
+  assert.deepEqual(out.map((x) => x.row), [1, 2, 3, 4, 5]);
+  assert.equal(out[1].error.code, "input_row");
+  assert.equal(out[2].error.code, "out_of_scale");
+  assert.equal(out[3].error.code, "not_a_number");
+  assert.match(out[3].error.message, /technical_health/);
+  assert.equal(out[4].score, "50.00");
+  assert.equal(out[4].band, "At Risk");
+  // NaN and Infinity are not silently "missing": the row fails naming the column.
+  const nan = r.scoreBatch([{ id: "x", product_adoption: NaN, technical_health: 1,
+    business_outcomes: 1, relationship_health: 1, growth_potential: 1 }]);
+  assert.equal(nan[0].error.code, "not_a_number");
+  assert.match(nan[0].error.message, /product_adoption/);
+});
+
+test("overrides carried by an account, judged at `at`", () => {
+  const r = Rubric.bundled("health/slavkokernel");
+  const acct = { id: "acme", product_adoption: 92, technical_health: 88, business_outcomes: 90,
+    relationship_health: 80, growth_potential: 85,
+    overrides: [{ band: "At Risk", author: "dana", reason: "sponsor left", expires: "2026-12-31" }] };
+  const before = r.score(acct, { at: "2026-11-23T00:00:00Z" });
+  assert.equal(before.score, "87.85");
+  assert.equal(before.computed_band, "Excellent");
+  assert.equal(before.band.label, "At Risk");
+  const after = r.score(acct, { at: new Date("2027-01-02T00:00:00Z") });
+  assert.equal(after.band.label, "Excellent");
+  assert.equal(after.band_override.counts, false);
+});
+
+test("fromJson reads the same model (round trip through the spec)", () => {
+  const toml = Rubric.bundled("health/ai-ecosystem");
+  const json = Rubric.fromJson(JSON.stringify(toml.spec), "ai.json");
+  assert.equal(json.id, toml.id);
+  const csv = "id,usage,engagement,success,growth\na,8,8,8,8\nb,3,9,2.5,7\n";
+  assert.deepEqual(
+    json.scoreBatch(csv).map((x) => [x.score, x.band]),
+    toml.scoreBatch(csv).map((x) => [x.score, x.band]));
+});
+
+test("rubric errors are Errors with code, problems, path, line and column", () => {
+  const syntax = throwsCode(() => Rubric.fromToml("kind = \"health\"\nid = [", "bad.toml"), "rubric_syntax");
+  assert.equal(syntax.line, 2);
+  assert.equal(syntax.problems.length, 1);
+  // product_adoption 25 -> 60: the weights sum to 135, reported at `[[components]]` (17:3).
+  const invalid = throwsCode(() => Rubric.fromToml(withWeights(SK, { product_adoption: 60 }), "r.toml"),
+    "rubric_invalid");
+  assert.equal(invalid.path, "components");
+  assert.equal(invalid.line, 17);
+  assert.equal(invalid.column, 3);
+  assert.match(invalid.problems[0].message, /sum to 135%/);
+  assert.match(invalid.message, /^r\.toml: invalid rubric/);
+  const kind = throwsCode(() => Rubric.fromToml('kind = "weather"\n'), "rubric_invalid");
+  assert.equal(kind.path, "kind");
+  throwsCode(() => Rubric.fromToml('id = "x"\n'), "rubric_invalid");
+  throwsCode(() => Rubric.fromJson("{", "x.json"), "rubric_syntax");
+});
+
+test("input errors are Errors with code (and id, row for one account)", () => {
+  const r = Rubric.bundled("health/slavkokernel");
+  const e = throwsCode(() => r.score({ id: "big", product_adoption: 101 }), "out_of_scale");
+  assert.equal(e.id, "big");
+  assert.equal(e.row, 1);
+  throwsCode(() => r.score({ product_adoption: 1 }), "input_row");
+  throwsCode(() => r.score({ id: "a" }, { at: "2026-11-23T10:00:00" }), "input_instant");
+  throwsCode(() => r.score({ id: "a" }, { explain: "yes" }), "input_value");
+  throwsCode(() => r.score({ id: "a", f: () => 1 }), "input_value");
+  const cyclic = { id: "c" }; cyclic.self = cyclic;
+  throwsCode(() => r.score(cyclic), "input_value");
+  throwsCode(() => r.scoreBatch(42), "input_value");
+  throwsCode(() => r.scoreBatch({ id: ["a", "b"], usage: [1] }), "input_value");
+  throwsCode(() => r.scoreBatch({ id: "a" }), "input_value");
+  throwsCode(() => r.scoreBatch("name,usage\nx,1\n"), "input_file");
+});
+
+test("TypeScript declarations cover every export, for web and node", () => {
+  for (const target of ["node", "web"]) {
+    const dts = readFileSync(path.join(pkgDir, "pkg", target, "csrubric_wasm.d.ts"), "utf8");
+    for (const name of Object.keys(csrubric)) {
+      if (name.startsWith("__") || name === "default") continue;
+      assert.match(dts, new RegExp(`export (class|function) ${name}\\b`), `${target}: ${name}`);
+    }
+    for (const t of ["HealthResult", "HealthRow", "CsrubricError", "ScoreOptions", "Columns", "BundledRubric"]) {
+      assert.match(dts, new RegExp(`export (interface|type) ${t}\\b`), `${target}: ${t}`);
+    }
+    assert.match(dts, /score\(account: Account, options\?: ScoreOptions( \| null)?\): HealthResult;/);
+    assert.match(dts, /scoreBatch\(input: string \| Account\[\] \| Columns, options\?: ScoreOptions( \| null)?\): HealthRow\[\];/);
+  }
+});
