@@ -25,11 +25,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     files.sort();
+    // Script files the rubrics name (`rubrics/<area>/scripts/*.rhai`).
+    let mut scripts = Vec::new();
+    for f in &files {
+        let dir = f.parent().map(|d| d.join("scripts"));
+        if let Some(dir) = dir.filter(|d| d.is_dir()) {
+            for s in std::fs::read_dir(&dir)? {
+                let s = s?.path();
+                if s.extension().and_then(|e| e.to_str()) == Some("rhai") && !scripts.contains(&s) {
+                    scripts.push(s);
+                }
+            }
+        }
+    }
+    scripts.sort();
     let mut out = String::from(
         "/// Every shipped rubric: (name relative to `rubrics/`, text).\n\
          pub(crate) static BUNDLED: &[(&str, &str)] = &[\n",
     );
     for f in &files {
+        let name = f.strip_prefix(&root)?.to_string_lossy().replace('\\', "/");
+        let abs = f.canonicalize()?;
+        writeln!(out, "    ({name:?}, include_str!({:?})),", abs.display())?;
+    }
+    out.push_str("];\n");
+    out.push_str(
+        "/// Script files the bundled rubrics name: (path relative to `rubrics/`, text).\n\
+         pub(crate) static BUNDLED_FILES: &[(&str, &str)] = &[\n",
+    );
+    for f in &scripts {
         let name = f.strip_prefix(&root)?.to_string_lossy().replace('\\', "/");
         let abs = f.canonicalize()?;
         writeln!(out, "    ({name:?}, include_str!({:?})),", abs.display())?;

@@ -86,12 +86,31 @@ enum Loaded {
     Health(HealthRubric),
 }
 
+/// Script files named by rubrics: the bundled `rubrics/<area>/scripts/*.rhai` only (there is
+/// no file system here; a rubric written in the page can inline its scripts with `source`).
+fn read_bundled(path: &std::path::Path) -> std::io::Result<String> {
+    let wanted = path.to_string_lossy().replace('\\', "/");
+    let wanted = wanted.strip_prefix("rubrics/").unwrap_or(&wanted);
+    BUNDLED_FILES
+        .iter()
+        .find(|(name, _)| *name == wanted)
+        .map(|(_, text)| text.to_string())
+        .ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "not a bundled script file (in the browser, inline the script with `source`)",
+            )
+        })
+}
+
 fn load(name: &str, text: &str, format: Format) -> Result<Loaded, JsValue> {
     let kind = peek_kind(name, text, format).map_err(|e| rubric_error(&e))?;
     match kind.as_str() {
-        csrubric::health::KIND => HealthRubric::from_str_with_format(name, text, format)
-            .map(Loaded::Health)
-            .map_err(|e| rubric_error(&e)),
+        csrubric::health::KIND => {
+            HealthRubric::from_str_with_reader(name, text, format, &read_bundled)
+                .map(Loaded::Health)
+                .map_err(|e| rubric_error(&e))
+        }
         other => Err(rubric_error(&RubricError::Invalid {
             file: name.to_string(),
             problems: vec![Problem {

@@ -176,7 +176,7 @@ test("rubric errors are Errors with code, problems, path, line and column", () =
   assert.equal(invalid.line, 17);
   assert.equal(invalid.column, 3);
   assert.match(invalid.problems[0].message, /sum to 135%/);
-  assert.match(invalid.message, /^r\.toml: invalid rubric/);
+  assert.match(invalid.message, /^r\.toml:17:3: invalid rubric: /);
   const kind = throwsCode(() => Rubric.fromToml('kind = "weather"\n'), "rubric_invalid");
   assert.equal(kind.path, "kind");
   throwsCode(() => Rubric.fromToml('id = "x"\n'), "rubric_invalid");

@@ -289,8 +289,38 @@ impl HealthRubric {
         text: &str,
         format: Format,
     ) -> Result<HealthRubric, RubricError> {
+        Self::from_str_with_reader(file, text, format, &crate::script::read_from_disk)
+    }
+
+    /// Loads a rubric from text, reading the script files it names through `reader`
+    /// (paths are the rubric's folder joined with the script's `file`). Bindings without a
+    /// file system (WASM) pass a reader over bundled files.
+    ///
+    /// # Errors
+    /// See [`HealthRubric::from_path`]; a script file the reader cannot supply is a problem
+    /// at the script's rubric path.
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::health::HealthRubric;
+    /// use csrubric::rubric::Format;
+    /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/health/slavkokernel.toml"))?;
+    /// let no_files = |p: &std::path::Path| -> std::io::Result<String> {
+    ///     Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("{} is not bundled", p.display())))
+    /// };
+    /// // slavkokernel has no script files, so no reader call is needed.
+    /// let r = HealthRubric::from_str_with_reader("slavkokernel.toml", &text, Format::Toml, &no_files)?;
+    /// assert_eq!(r.stamp().id, "health/slavkokernel");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_str_with_reader(
+        file: &str,
+        text: &str,
+        format: Format,
+        reader: crate::script::FileReader<'_>,
+    ) -> Result<HealthRubric, RubricError> {
         let parsed: HealthRubricFile = rubric::load(file, text, format)?;
-        let scripts = crate::script::CompiledScripts::compile(&parsed, file)?;
+        let scripts = crate::script::CompiledScripts::compile(&parsed, file, reader)?;
         // Script files count in the content hash (inline sources are in `text` already).
         let hashed = match &scripts {
             Some(s) if !s.file_texts.is_empty() => format!("{text}{}", s.file_texts),

@@ -139,6 +139,7 @@ impl CompiledScripts {
     pub(crate) fn compile(
         file: &HealthRubricFile,
         rubric_file: &str,
+        reader: super::FileReader<'_>,
     ) -> Result<Option<CompiledScripts>, RubricError> {
         let has_scripts = file.scripts.is_some()
             || file.components.iter().any(|c| {
@@ -159,7 +160,7 @@ impl CompiledScripts {
         let mut problems = Vec::new();
         let mut file_texts = String::new();
         let mut build = |file: Option<&str>, source: Option<&str>, at: &str, hook: Hook| {
-            let r = load_ref(file, source, &base, at).and_then(|(name, text)| {
+            let r = load_ref(file, source, &base, at, reader).and_then(|(name, text)| {
                 if let Some(f) = file {
                     file_texts.push_str(&format!("\n# script {f}\n{text}"));
                 }

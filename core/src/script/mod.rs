@@ -403,17 +403,27 @@ pub(crate) fn validate_ref(file: Option<&str>, source: Option<&str>, at: &str, p
     }
 }
 
+/// Reads a script file named by a rubric (`rubrics/health/scripts/x.rhai`). The default
+/// reads the file system; bindings without one (WASM) pass a reader over bundled files.
+pub type FileReader<'a> = &'a dyn Fn(&Path) -> std::io::Result<String>;
+
+/// The file-system [`FileReader`].
+pub fn read_from_disk(path: &Path) -> std::io::Result<String> {
+    std::fs::read_to_string(path)
+}
+
 pub(crate) fn load_ref(
     file: Option<&str>,
     source: Option<&str>,
     base: &Path,
     at: &str,
+    reader: FileReader<'_>,
 ) -> Result<(String, String), ScriptError> {
     match (file, source) {
         (Some(f), _) => {
             let path = base.join(f);
             let name = path.display().to_string();
-            std::fs::read_to_string(&path)
+            reader(&path)
                 .map(|t| (name.clone(), t))
                 .map_err(|e| ScriptError::Io {
                     script: name,
