@@ -9,6 +9,7 @@
 //! * [`health`]: customer health scores, bands, missing-data policies, overrides and the
 //!   explanation ledger.
 //! * [`input`]: reading accounts (or any records) from CSV and JSON, row by row.
+//! * [`columns`]: the CSV reader's `id` checks for records held column by column (Arrow).
 //! * [`api`]: the row-level request/response shapes shared by the CLI and the bindings.
 //! * [`decimal`]: how numbers are read exactly and how the final score is rounded.
 //!
@@ -17,6 +18,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod columns;
 pub mod decimal;
 pub mod health;
 pub mod input;
