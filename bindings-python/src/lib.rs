@@ -35,6 +35,9 @@ mod bundled {
 /// Tables at least this long are scored on several threads.
 const PARALLEL_MIN_ROWS: usize = 20_000;
 
+/// Rows converted and scored at a time by one thread.
+const CHUNK_ROWS: usize = 1024;
+
 /// A loaded rubric of one kind.
 enum Engine {
     Health(HealthRubric),
@@ -279,26 +282,36 @@ impl NativeRubric {
                 &source,
                 (0..n).map(|i| ids.is_valid(i).then(|| ids.value(i))),
             );
+            // Rows are built and scored a chunk at a time, so the full results (with their
+            // ledgers) never pile up: only the compact output rows are kept.
             let score_range = |lo: usize, hi: usize| -> Vec<OutRow> {
-                let rows: Rows = (lo..hi)
-                    .filter_map(|i| {
-                        let id = ids.get(i)?.clone();
-                        Some(id.map(|id| {
-                            Record {
-                                id,
-                                row: i + 1,
-                                values: columns
-                                    .iter()
-                                    .filter_map(|(name, c)| c.get(i).map(|v| (name.clone(), v)))
-                                    .collect(),
-                            }
-                        }))
-                    })
-                    .collect();
-                score_health_rows(&rubric, &rows, &options, |_| Vec::new())
-                    .into_iter()
-                    .map(|r| OutRow::from_row(r, decimals))
-                    .collect()
+                let mut out = Vec::with_capacity(hi.saturating_sub(lo));
+                let mut start = lo;
+                while start < hi {
+                    let end = (start + CHUNK_ROWS).min(hi);
+                    let rows: Rows = (start..end)
+                        .filter_map(|i| {
+                            let id = ids.get(i)?.clone();
+                            Some(id.map(|id| {
+                                Record {
+                                    id,
+                                    row: i + 1,
+                                    values: columns
+                                        .iter()
+                                        .filter_map(|(name, c)| c.get(i).map(|v| (name.clone(), v)))
+                                        .collect(),
+                                }
+                            }))
+                        })
+                        .collect();
+                    out.extend(
+                        score_health_rows(&rubric, &rows, &options, |_| Vec::new())
+                            .into_iter()
+                            .map(|r| OutRow::from_row(r, decimals)),
+                    );
+                    start = end;
+                }
+                out
             };
             let threads = wanted.clamp(1, 64).min(n.max(1));
             if threads <= 1 {
