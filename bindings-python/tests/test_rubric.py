@@ -79,3 +79,10 @@ def test_from_toml_and_from_json_give_the_same_rules(slavko):
     acct = {"id": "a", "product_adoption": 61, "technical_health": 77, "business_outcomes": 45,
             "relationship_health": 90, "growth_potential": 12}
     assert t.score(acct).score == j.score(acct).score == slavko.score(acct).score
+
+
+def test_module_docstring_examples_run():
+    import doctest
+
+    result = doctest.testmod(csrubric)
+    assert result.attempted >= 5 and result.failed == 0
