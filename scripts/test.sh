@@ -41,6 +41,7 @@ for f in examples/health/*.csv examples/health/*.json; do
 done
 
 bash bindings-wasm/scripts/test.sh  # the npm package: node API tests, CLI equality, browser e2e
+step "Python binding: wheel + pytest"; bash bindings-python/scripts/test.sh
 step "summary"
 passed=$(grep -Eo '[0-9]+ passed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo '[0-9]+ failed' target/test-output.txt | awk '{s+=$1} END {print s+0}')

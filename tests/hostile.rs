@@ -266,3 +266,19 @@ fn an_expired_band_override_does_not_hide_an_active_one() {
     assert_eq!(res.band.as_ref().unwrap().label, "Critical");
     assert_eq!(res.band_override.as_ref().unwrap().reason, "active");
 }
+
+#[test]
+fn null_fields_in_an_override_are_absent() {
+    // What a DataFrame makes of a list holding a component and a band override.
+    let list = csrubric::health::Override::parse_list(&csrubric::input::Value::Json(serde_json::json!([
+        {"component": "relationship_health", "score": 40, "band": null, "author": "a", "reason": "r", "expires": null},
+        {"component": null, "score": null, "band": "Good", "author": "b", "reason": "r", "expires": "2027-01-01"}
+    ])))
+    .unwrap();
+    assert_eq!(list.len(), 2);
+    assert!(list[0].expires.is_none());
+    assert_eq!(
+        list[1].target,
+        csrubric::health::OverrideTarget::Band("Good".into())
+    );
+}

@@ -1,172 +1,408 @@
 //! Python binding of csrubric: conversion only, every rule lives in the core crate.
 //!
-//! Values cross as JSON: a Python mapping is serialized by Python's `json` module (floats as
-//! their shortest repr, `Decimal`s as strings, so nothing is rounded), read by the core's
-//! record reader, scored, and the core's serde result is handed back as a dict.
+//! * Rubrics load through the core loaders (`from_path`, text, or the seed rubrics bundled
+//!   into the module at build time, see `build.rs`).
+//! * One account: the Python package serializes the mapping to JSON (floats as their
+//!   shortest literal, `Decimal`s as strings, so nothing is rounded); it is read by the core's
+//!   record reader and the core's serde result comes back as JSON.
+//! * A batch: any Arrow table (pycapsule stream protocol, via pyo3-arrow) is read column by
+//!   column into core records, scored by [`csrubric::api::score_health_rows`] with the GIL
+//!   released, on several threads for large tables, and returned as an Arrow table.
+//!
+//! Each rubric kind is one [`Engine`] variant: a new core capability is a variant, a load
+//! arm and a score arm.
 
+mod errors;
+mod table;
+
+use std::path::Path;
+
+use arrow_array::Array;
+use csrubric::api::{score_health_rows, HealthRow};
+use csrubric::columns::check_ids;
 use csrubric::health::{HealthRubric, ScoreOptions};
-use csrubric::rubric::RubricError as CoreRubricError;
-use pyo3::create_exception;
-use pyo3::exceptions::PyException;
+use csrubric::input::{Record, Rows};
+use csrubric::rubric::{peek_kind, read_file, Format, RubricError as CoreRubricError};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3_arrow::PyTable;
 
-create_exception!(
-    csrubric,
-    CsrubricError,
-    PyException,
-    "Base class of every csrubric error."
-);
-create_exception!(
-    csrubric,
-    RubricError,
-    CsrubricError,
-    "A rubric file could not be loaded."
-);
-create_exception!(
-    csrubric,
-    InputError,
-    CsrubricError,
-    "An input record is unusable."
-);
-create_exception!(
-    csrubric,
-    ScoreError,
-    CsrubricError,
-    "An account could not be scored."
-);
+use crate::table::{Cells, OutRow};
 
-fn rubric_err(py: Python<'_>, e: &CoreRubricError) -> PyErr {
-    let err = RubricError::new_err(e.to_string());
-    let value = err.value(py);
-    let problems = serde_json::to_string(&e.problems()).unwrap_or_else(|_| "[]".into());
-    let _ = value.setattr("code", e.code());
-    if let Ok(list) = py
-        .import("json")
-        .and_then(|j| j.call_method1("loads", (problems,)))
-    {
-        let _ = value.setattr("problems", list);
+mod bundled {
+    include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+}
+
+/// Tables at least this long are scored on several threads.
+const PARALLEL_MIN_ROWS: usize = 20_000;
+
+/// Rows converted and scored at a time by one thread.
+const CHUNK_ROWS: usize = 1024;
+
+/// A loaded rubric of one kind.
+enum Engine {
+    Health(HealthRubric),
+}
+
+/// A loaded, validated rubric (native part; the Python class `csrubric.Rubric` wraps it).
+#[pyclass(frozen, module = "csrubric._csrubric", name = "NativeRubric")]
+struct NativeRubric {
+    engine: Engine,
+    source: String,
+}
+
+/// Reads the script files a bundled rubric names from the bundle (`<bundled>/health/...`).
+fn read_bundled(path: &std::path::Path) -> std::io::Result<String> {
+    let wanted = path.to_string_lossy().replace('\\', "/");
+    let wanted = wanted.strip_prefix("<bundled>/").unwrap_or(&wanted);
+    bundled::BUNDLED_FILES
+        .iter()
+        .find(|(name, _)| *name == wanted)
+        .map(|(_, text)| text.to_string())
+        .ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::NotFound, "not a bundled script file")
+        })
+}
+
+fn load_text(file: &str, text: &str, format: Format) -> Result<Engine, CoreRubricError> {
+    load_text_with(file, text, format, &csrubric::script::read_from_disk)
+}
+
+fn load_text_with(
+    file: &str,
+    text: &str,
+    format: Format,
+    reader: csrubric::script::FileReader<'_>,
+) -> Result<Engine, CoreRubricError> {
+    let kind = peek_kind(file, text, format)?;
+    match kind.as_str() {
+        "health" => {
+            HealthRubric::from_str_with_reader(file, text, format, reader).map(Engine::Health)
+        }
+        other => Err(CoreRubricError::Format {
+            file: file.to_string(),
+            message: format!(
+                "rubric kind `{other}` is not available in this version of the Python binding"
+            ),
+        }),
     }
-    err
 }
 
-fn with_code(py: Python<'_>, err: PyErr, code: &str) -> PyErr {
-    let _ = err.value(py).setattr("code", code);
-    err
-}
-
-/// A loaded, validated health rubric.
-#[pyclass(frozen, module = "csrubric")]
-struct Rubric {
-    inner: HealthRubric,
+fn parse_at(py: Python<'_>, at: Option<&str>) -> PyResult<Option<csrubric::Instant>> {
+    at.map(|s| {
+        csrubric::parse_instant(s).map_err(|m| errors::table_error(py, "input_instant", m, None))
+    })
+    .transpose()
 }
 
 #[pymethods]
-impl Rubric {
-    /// Load a `.toml` or `.json` rubric file.
+impl NativeRubric {
     #[staticmethod]
-    fn from_path(py: Python<'_>, path: &str) -> PyResult<Rubric> {
-        HealthRubric::from_path(path.as_ref())
-            .map(|inner| Rubric { inner })
-            .map_err(|e| rubric_err(py, &e))
+    fn from_path(py: Python<'_>, path: &str) -> PyResult<NativeRubric> {
+        let (text, format) =
+            read_file(Path::new(path)).map_err(|e| errors::rubric_error(py, &e))?;
+        load_text(path, &text, format)
+            .map(|engine| NativeRubric {
+                engine,
+                source: path.to_string(),
+            })
+            .map_err(|e| errors::rubric_error(py, &e))
     }
 
-    /// Load a rubric from TOML text.
     #[staticmethod]
-    #[pyo3(signature = (text, name = "<inline>"))]
-    fn from_toml(py: Python<'_>, text: &str, name: &str) -> PyResult<Rubric> {
-        HealthRubric::from_toml_str(name, text)
-            .map(|inner| Rubric { inner })
-            .map_err(|e| rubric_err(py, &e))
+    #[pyo3(signature = (text, format, name))]
+    fn from_text(py: Python<'_>, text: &str, format: &str, name: &str) -> PyResult<NativeRubric> {
+        let format = match format {
+            "toml" => Format::Toml,
+            "json" => Format::Json,
+            other => {
+                let e = CoreRubricError::Format {
+                    file: name.to_string(),
+                    message: format!("unknown format `{other}`: expected `toml` or `json`"),
+                };
+                return Err(errors::rubric_error(py, &e));
+            }
+        };
+        load_text(name, text, format)
+            .map(|engine| NativeRubric {
+                engine,
+                source: name.to_string(),
+            })
+            .map_err(|e| errors::rubric_error(py, &e))
     }
 
-    /// Load a rubric from JSON text.
     #[staticmethod]
-    #[pyo3(signature = (text, name = "<inline>"))]
-    fn from_json(py: Python<'_>, text: &str, name: &str) -> PyResult<Rubric> {
-        HealthRubric::from_json_str(name, text)
-            .map(|inner| Rubric { inner })
-            .map_err(|e| rubric_err(py, &e))
+    fn bundled(py: Python<'_>, name: &str) -> PyResult<NativeRubric> {
+        let found = bundled::BUNDLED.iter().find(|(n, _, _)| *n == name);
+        let Some((n, ext, text)) = found else {
+            let names: Vec<&str> = bundled::BUNDLED.iter().map(|(n, _, _)| *n).collect();
+            let e = CoreRubricError::Io {
+                file: format!("<bundled>/{name}"),
+                message: format!("no bundled rubric `{name}` (bundled: {})", names.join(", ")),
+            };
+            return Err(errors::rubric_error(py, &e));
+        };
+        let format = if *ext == "json" {
+            Format::Json
+        } else {
+            Format::Toml
+        };
+        let file = format!("<bundled>/{n}.{ext}");
+        load_text_with(&file, text, format, &read_bundled)
+            .map(|engine| NativeRubric {
+                engine,
+                source: file.clone(),
+            })
+            .map_err(|e| errors::rubric_error(py, &e))
     }
 
-    /// The rubric id.
-    #[getter]
-    fn id(&self) -> String {
-        self.inner.stamp().id.clone()
+    /// `(kind, id, version, title, hash, source)`.
+    fn info(&self) -> (String, String, String, String, String, String) {
+        match &self.engine {
+            Engine::Health(r) => {
+                let s = r.stamp();
+                (
+                    "health".into(),
+                    s.id.clone(),
+                    s.version.clone(),
+                    r.spec().title.clone(),
+                    s.hash.clone(),
+                    self.source.clone(),
+                )
+            }
+        }
     }
 
-    /// The rubric version.
-    #[getter]
-    fn version(&self) -> String {
-        self.inner.stamp().version.clone()
+    /// The input columns the rubric reads.
+    fn input_columns(&self) -> Vec<String> {
+        match &self.engine {
+            Engine::Health(r) => r.input_columns().into_iter().map(String::from).collect(),
+        }
     }
 
-    /// `sha256:` hash of the rubric text.
-    #[getter]
-    fn hash(&self) -> String {
-        self.inner.stamp().hash.clone()
+    /// The bands from the top down, as JSON.
+    fn bands_json(&self) -> String {
+        match &self.engine {
+            Engine::Health(r) => {
+                let bands: Vec<_> = r.bands().collect();
+                serde_json::to_string(&bands).unwrap_or_else(|_| "[]".into())
+            }
+        }
     }
 
-    /// Score one account; decimals come back as strings.
-    #[pyo3(signature = (account, *, at = None))]
-    fn score<'py>(
+    /// The rubric file as JSON (the parsed model).
+    fn spec_json(&self) -> String {
+        match &self.engine {
+            Engine::Health(r) => serde_json::to_string(r.spec()).unwrap_or_else(|_| "{}".into()),
+        }
+    }
+
+    /// Scores one account given as a JSON object; returns the full result as JSON.
+    #[pyo3(signature = (account, at = None, what_it_takes = true))]
+    fn score_json(
         &self,
-        py: Python<'py>,
-        account: &Bound<'py, PyDict>,
+        py: Python<'_>,
+        account: &str,
         at: Option<&str>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let json = py.import("json")?;
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("default", py.import("builtins")?.getattr("str")?)?;
-        let text: String = json
-            .call_method("dumps", (account,), Some(&kwargs))?
-            .extract()?;
-        let value: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| with_code(py, InputError::new_err(e.to_string()), "input_file"))?;
+        what_it_takes: bool,
+    ) -> PyResult<String> {
+        let value: serde_json::Value = serde_json::from_str(account).map_err(|e| {
+            errors::table_error(
+                py,
+                "input_file",
+                format!("<account>: invalid JSON: {e}"),
+                None,
+            )
+        })?;
         let record =
             csrubric::input::record_from_json("<account>", 1, &value, &mut Default::default())
-                .map_err(|e| with_code(py, InputError::new_err(e.to_string()), e.code()))?;
-        let as_of = match at {
-            Some(s) => Some(
-                chrono_instant(s)
-                    .map_err(|m| with_code(py, InputError::new_err(m), "input_instant"))?,
-            ),
-            None => None,
-        };
+                .map_err(|e| errors::input_error(py, &e))?;
+        let record = Record { row: 0, ..record };
         let options = ScoreOptions {
-            as_of,
-            ..ScoreOptions::default()
+            as_of: parse_at(py, at)?,
+            what_it_takes,
         };
-        let results = self
-            .inner
-            .score_batch(std::slice::from_ref(&record), &options);
-        let result = results
-            .into_iter()
-            .next()
-            .ok_or_else(|| with_code(py, ScoreError::new_err("no result"), "internal"))?
-            .map_err(|e| with_code(py, ScoreError::new_err(e.to_string()), e.code()))?;
-        let out = serde_json::to_string(&result).map_err(|e| ScoreError::new_err(e.to_string()))?;
-        json.call_method1("loads", (out,))
+        match &self.engine {
+            Engine::Health(r) => {
+                let result = r
+                    .score_batch(std::slice::from_ref(&record), &options)
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| errors::table_error(py, "internal", "no result".into(), None))?
+                    .map_err(|e| errors::health_error(py, &e))?;
+                Ok(HealthRow::Scored(Box::new(result))
+                    .to_json(true)
+                    .to_string())
+            }
+        }
+    }
+
+    /// Scores every row of an Arrow table (anything with `__arrow_c_stream__`); returns the
+    /// result table, one row per input row, in order.
+    #[pyo3(signature = (data, at = None, source = "<table>", threads = None))]
+    fn score_arrow(
+        &self,
+        py: Python<'_>,
+        data: PyTable,
+        at: Option<&str>,
+        source: &str,
+        threads: Option<usize>,
+    ) -> PyResult<Py<PyAny>> {
+        let options = ScoreOptions {
+            as_of: parse_at(py, at)?,
+            what_it_takes: false,
+        };
+        let (batches, schema) = data.into_inner();
+        let batch = arrow_select::concat::concat_batches(&schema, &batches)
+            .map_err(|e| errors::table_error(py, "input_file", format!("{source}: {e}"), None))?;
+        let Engine::Health(rubric) = &self.engine;
+        let decimals = rubric.rounding().decimals;
+        let id_index = schema.index_of("id").map_err(|_| {
+            errors::table_error(
+                py,
+                "input_file",
+                format!("{source}: no `id` column"),
+                Some("id"),
+            )
+        })?;
+        let mut columns = Vec::new();
+        for (i, field) in schema.fields().iter().enumerate() {
+            if i == id_index {
+                continue;
+            }
+            let cells = batch.column(i);
+            let cells = Cells::new(cells).map_err(|m| {
+                let name = field.name();
+                errors::table_error(
+                    py,
+                    "input_file",
+                    format!("{source}: column `{name}`: {m}"),
+                    Some(name),
+                )
+            })?;
+            columns.push((field.name().clone(), cells));
+        }
+        let ids = table::as_text(batch.column(id_index)).map_err(|m| {
+            errors::table_error(
+                py,
+                "input_file",
+                format!("{source}: column `id`: {m}"),
+                Some("id"),
+            )
+        })?;
+        let n = batch.num_rows();
+        let wanted = threads.unwrap_or_else(|| {
+            if n >= PARALLEL_MIN_ROWS {
+                std::thread::available_parallelism()
+                    .map(|p| p.get())
+                    .unwrap_or(1)
+            } else {
+                1
+            }
+        });
+        let source = source.to_string();
+        let rubric = rubric.clone();
+        let out = py.detach(move || {
+            let ids = check_ids(
+                &source,
+                (0..n).map(|i| ids.is_valid(i).then(|| ids.value(i))),
+            );
+            // Rows are built and scored a chunk at a time, so the full results (with their
+            // ledgers) never pile up: only the compact output rows are kept.
+            let score_range = |lo: usize, hi: usize| -> Vec<OutRow> {
+                let mut out = Vec::with_capacity(hi.saturating_sub(lo));
+                let mut start = lo;
+                while start < hi {
+                    let end = (start + CHUNK_ROWS).min(hi);
+                    let rows: Rows = (start..end)
+                        .filter_map(|i| {
+                            let id = ids.get(i)?.clone();
+                            Some(id.map(|id| {
+                                Record {
+                                    id,
+                                    row: i + 1,
+                                    values: columns
+                                        .iter()
+                                        .filter_map(|(name, c)| c.get(i).map(|v| (name.clone(), v)))
+                                        .collect(),
+                                }
+                            }))
+                        })
+                        .collect();
+                    out.extend(
+                        score_health_rows(&rubric, &rows, &options, |_| Vec::new())
+                            .into_iter()
+                            .map(|r| OutRow::from_row(r, decimals)),
+                    );
+                    start = end;
+                }
+                out
+            };
+            let threads = wanted.clamp(1, 64).min(n.max(1));
+            if threads <= 1 {
+                return Ok(score_range(0, n));
+            }
+            let per = n.div_ceil(threads);
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|t| {
+                        let (lo, hi) = ((t * per).min(n), ((t + 1) * per).min(n));
+                        let f = &score_range;
+                        scope.spawn(move || f(lo, hi))
+                    })
+                    .collect();
+                let mut all = Vec::with_capacity(n);
+                for h in handles {
+                    all.extend(
+                        h.join()
+                            .map_err(|_| "a scoring thread failed".to_string())?,
+                    );
+                }
+                Ok(all)
+            })
+        });
+        let out = out.map_err(|m: String| errors::table_error(py, "internal", m, None))?;
+        let batch = table::result_batch(&out, decimals)
+            .map_err(|m| errors::table_error(py, "internal", m, None))?;
+        let schema = batch.schema();
+        let table = PyTable::try_new(vec![batch], schema)?;
+        Ok(table.into_pyarrow(py)?.unbind())
     }
 
     fn __repr__(&self) -> String {
-        let s = self.inner.stamp();
-        format!("<csrubric.Rubric {} {}>", s.id, s.version)
+        let (kind, id, version, ..) = self.info();
+        format!("<csrubric.NativeRubric {kind} {id} {version}>")
     }
 }
 
-fn chrono_instant(s: &str) -> Result<csrubric::Instant, String> {
-    csrubric::parse_instant(s)
+/// Names of the bundled rubrics (paths under `rubrics/` without the extension).
+#[pyfunction]
+fn bundled_rubrics() -> Vec<&'static str> {
+    bundled::BUNDLED.iter().map(|(n, _, _)| *n).collect()
+}
+
+/// The text of a bundled rubric.
+#[pyfunction]
+fn bundled_text(py: Python<'_>, name: &str) -> PyResult<&'static str> {
+    bundled::BUNDLED
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, _, t)| *t)
+        .ok_or_else(|| {
+            let e = CoreRubricError::Io {
+                file: format!("<bundled>/{name}"),
+                message: format!("no bundled rubric `{name}`"),
+            };
+            errors::rubric_error(py, &e)
+        })
 }
 
 /// The native module behind the `csrubric` Python package.
 #[pymodule]
 fn _csrubric(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    let py = m.py();
-    m.add_class::<Rubric>()?;
-    m.add("CsrubricError", py.get_type::<CsrubricError>())?;
-    m.add("RubricError", py.get_type::<RubricError>())?;
-    m.add("InputError", py.get_type::<InputError>())?;
-    m.add("ScoreError", py.get_type::<ScoreError>())?;
+    m.add_class::<NativeRubric>()?;
+    m.add_function(wrap_pyfunction!(bundled_rubrics, m)?)?;
+    m.add_function(wrap_pyfunction!(bundled_text, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::register(m)?;
     Ok(())
 }

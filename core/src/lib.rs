@@ -19,6 +19,7 @@
 //! * [`playbook`]: dated onboarding/implementation plans, ticket triage and routing, CSM capacity,
 //!   intervention playbooks.
 //! * [`input`]: reading accounts (or any records) from CSV and JSON, row by row.
+//! * [`columns`]: the CSV reader's `id` checks for records held column by column (Arrow).
 //! * [`api`]: the row-level request/response shapes shared by the CLI and the bindings.
 //! * [`decimal`]: how numbers are read exactly and how the final score is rounded.
 //! * [`script`]: sandboxed Rhai rule scripts at named hooks; [`selftest`]: rubric examples;
@@ -30,6 +31,7 @@
 
 pub mod api;
 pub mod calendar;
+pub mod columns;
 pub mod decimal;
 pub mod escalation;
 pub mod health;

@@ -139,6 +139,14 @@ impl Override {
 
     fn parse_one(v: &serde_json::Value) -> Result<Override, String> {
         let obj = v.as_object().ok_or("an override must be an object")?;
+        // `null` means absent, as everywhere in inputs (tables turn lists of differently
+        // shaped objects into rows of one shape, with nulls for the missing fields).
+        let obj: serde_json::Map<String, serde_json::Value> = obj
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let obj = &obj;
         for k in obj.keys() {
             if !["component", "band", "score", "author", "reason", "expires"].contains(&k.as_str())
             {
