@@ -80,7 +80,7 @@ use chrono::{
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::rubric::{self, Format, Problems, RubricError, RubricInfo, Stamp, Validate};
+use crate::rubric::{self, Format, Problems, RubricError, Stamp, Validate};
 
 /// The `kind` every calendar file declares.
 pub const KIND: &str = "calendar";
@@ -336,19 +336,15 @@ fn compile_hours(hours: &[HoursSpec], path: &str, p: &mut Problems) -> [Vec<Rule
 
 impl Validate for CalendarFile {
     fn validate(&self, p: &mut Problems) {
-        if self.kind != KIND {
-            p.push(
-                "kind",
-                format!("expected `kind = \"{KIND}\"`, found `{}`", self.kind),
-            );
-        }
-        RubricInfo {
-            id: self.id.clone(),
-            version: self.version.clone(),
-            title: self.title.clone(),
-            source: self.source.clone(),
-        }
-        .validate(p);
+        crate::rubric::validate_header(
+            KIND,
+            &self.kind,
+            &self.id,
+            &self.version,
+            &self.title,
+            &self.source,
+            p,
+        );
         if let Err(e) = parse_zone(&self.zone) {
             p.push("zone", e);
         }

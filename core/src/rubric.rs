@@ -239,17 +239,49 @@ pub struct RubricInfo {
 impl RubricInfo {
     /// Checks that every identity field is filled in.
     pub fn validate(&self, problems: &mut Problems) {
-        for (name, value) in [
-            ("id", &self.id),
-            ("version", &self.version),
-            ("title", &self.title),
-            ("source", &self.source),
-        ] {
-            if value.trim().is_empty() {
-                problems.push(name, format!("`{name}` must not be empty"));
-            }
+        check_identity(&self.id, &self.version, &self.title, &self.source, problems);
+    }
+}
+
+fn check_identity(id: &str, version: &str, title: &str, source: &str, problems: &mut Problems) {
+    for (name, value) in [
+        ("id", id),
+        ("version", version),
+        ("title", title),
+        ("source", source),
+    ] {
+        if value.trim().is_empty() {
+            problems.push(name, format!("`{name}` must not be empty"));
         }
     }
+}
+
+/// Checks the header every rubric file carries: `kind` is the one expected, and `id`,
+/// `version`, `title` and `source` are filled in. Each rubric model calls this first.
+///
+/// # Example
+/// ```
+/// use csrubric::rubric::{validate_header, Problems};
+/// let mut p = Problems::default();
+/// validate_header("health", "priority", "x", "1", "t", "", &mut p);
+/// assert_eq!(p.len(), 2); // wrong kind, empty source
+/// ```
+pub fn validate_header(
+    expected_kind: &str,
+    kind: &str,
+    id: &str,
+    version: &str,
+    title: &str,
+    source: &str,
+    problems: &mut Problems,
+) {
+    if kind != expected_kind {
+        problems.push(
+            "kind",
+            format!("expected `kind = \"{expected_kind}\"`, found `{kind}`"),
+        );
+    }
+    check_identity(id, version, title, source, problems);
 }
 
 /// Where a result came from: the rubric's id, version and a hash of the file's bytes.

@@ -13,7 +13,7 @@ use super::Target;
 use crate::calendar::Calendar;
 use crate::decimal::Dec;
 use crate::input::{Record, Value};
-use crate::rubric::{self, Format, Problems, RubricError, RubricInfo, Stamp, Validate};
+use crate::rubric::{self, Format, Problems, RubricError, Stamp, Validate};
 
 /// The `kind` every alert-rules file declares.
 pub const ALERTS_KIND: &str = "alerts";
@@ -70,19 +70,15 @@ pub struct AlertRule {
 
 impl Validate for AlertRulesFile {
     fn validate(&self, p: &mut Problems) {
-        if self.kind != ALERTS_KIND {
-            p.push(
-                "kind",
-                format!("expected `kind = \"{ALERTS_KIND}\"`, found `{}`", self.kind),
-            );
-        }
-        RubricInfo {
-            id: self.id.clone(),
-            version: self.version.clone(),
-            title: self.title.clone(),
-            source: self.source.clone(),
-        }
-        .validate(p);
+        crate::rubric::validate_header(
+            ALERTS_KIND,
+            &self.kind,
+            &self.id,
+            &self.version,
+            &self.title,
+            &self.source,
+            p,
+        );
         let mut ids = BTreeSet::new();
         for (i, a) in self.alerts.iter().enumerate() {
             if !ids.insert(a.id.as_str()) {

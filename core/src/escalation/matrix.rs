@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Target;
 use crate::calendar::{Calendar, CalendarError};
-use crate::rubric::{self, Format, Problem, Problems, RubricError, RubricInfo, Stamp, Validate};
+use crate::rubric::{self, Format, Problem, Problems, RubricError, Stamp, Validate};
 
 /// The `kind` every escalation matrix file declares.
 pub const MATRIX_KIND: &str = "escalation";
@@ -421,19 +421,15 @@ fn analyze(
 
 impl Validate for MatrixFile {
     fn validate(&self, p: &mut Problems) {
-        if self.kind != MATRIX_KIND {
-            p.push(
-                "kind",
-                format!("expected `kind = \"{MATRIX_KIND}\"`, found `{}`", self.kind),
-            );
-        }
-        RubricInfo {
-            id: self.id.clone(),
-            version: self.version.clone(),
-            title: self.title.clone(),
-            source: self.source.clone(),
-        }
-        .validate(p);
+        crate::rubric::validate_header(
+            MATRIX_KIND,
+            &self.kind,
+            &self.id,
+            &self.version,
+            &self.title,
+            &self.source,
+            p,
+        );
         let mut names = BTreeSet::new();
         for (i, input) in self.inputs.iter().enumerate() {
             if !names.insert(input.name.as_str()) {

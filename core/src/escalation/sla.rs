@@ -13,7 +13,7 @@ use super::{
 };
 use crate::calendar::{Calendar, CalendarError};
 use crate::input::{Record, Value};
-use crate::rubric::{self, Format, Problem, Problems, RubricError, RubricInfo, Stamp, Validate};
+use crate::rubric::{self, Format, Problem, Problems, RubricError, Stamp, Validate};
 
 /// The `kind` every SLA policy file declares.
 pub const SLA_KIND: &str = "sla";
@@ -112,19 +112,15 @@ impl TierSpec {
 
 impl Validate for SlaPolicyFile {
     fn validate(&self, p: &mut Problems) {
-        if self.kind != SLA_KIND {
-            p.push(
-                "kind",
-                format!("expected `kind = \"{SLA_KIND}\"`, found `{}`", self.kind),
-            );
-        }
-        RubricInfo {
-            id: self.id.clone(),
-            version: self.version.clone(),
-            title: self.title.clone(),
-            source: self.source.clone(),
-        }
-        .validate(p);
+        crate::rubric::validate_header(
+            SLA_KIND,
+            &self.kind,
+            &self.id,
+            &self.version,
+            &self.title,
+            &self.source,
+            p,
+        );
         if let Some(e) = &self.effective_from {
             if let Err(m) = parse_instant(e) {
                 p.push("effective_from", m);

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::decimal::{Dec, Rounding};
-use crate::rubric::{Problems, RubricInfo, Validate};
+use crate::rubric::{Problems, Validate};
 
 /// The `kind` every health rubric file declares.
 pub const KIND: &str = "health";
@@ -294,19 +294,15 @@ fn check_magnitude(value: Decimal, limit: Decimal, path: String, p: &mut Problem
 
 impl Validate for HealthRubricFile {
     fn validate(&self, p: &mut Problems) {
-        if self.kind != KIND {
-            p.push(
-                "kind",
-                format!("expected `kind = \"{KIND}\"`, found `{}`", self.kind),
-            );
-        }
-        RubricInfo {
-            id: self.id.clone(),
-            version: self.version.clone(),
-            title: self.title.clone(),
-            source: self.source.clone(),
-        }
-        .validate(p);
+        crate::rubric::validate_header(
+            KIND,
+            &self.kind,
+            &self.id,
+            &self.version,
+            &self.title,
+            &self.source,
+            p,
+        );
         if self.rounding.decimals > 10 {
             p.push("rounding.decimals", "at most 10 decimals");
         }

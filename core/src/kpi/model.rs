@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::decimal::{Dec, Rounding};
-use crate::rubric::{Problems, RubricInfo, Validate};
+use crate::rubric::{Problems, Validate};
 
 /// The `kind` every KPI targets file declares.
 pub const KIND: &str = "kpi";
@@ -203,19 +203,15 @@ pub struct TargetSpec {
 
 impl Validate for KpiRubricFile {
     fn validate(&self, p: &mut Problems) {
-        RubricInfo {
-            id: self.id.clone(),
-            version: self.version.clone(),
-            title: self.title.clone(),
-            source: self.source.clone(),
-        }
-        .validate(p);
-        if self.kind != KIND {
-            p.push(
-                "kind",
-                format!("expected `kind = \"{KIND}\"`, not `{}`", self.kind),
-            );
-        }
+        crate::rubric::validate_header(
+            KIND,
+            &self.kind,
+            &self.id,
+            &self.version,
+            &self.title,
+            &self.source,
+            p,
+        );
         if self.rounding.decimals > 10 {
             p.push("rounding.decimals", "`decimals` must be 0..=10");
         }

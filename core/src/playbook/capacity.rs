@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::PlaybookError;
 use crate::decimal::Dec;
 use crate::input::Record;
-use crate::rubric::{self, Format, Problems, RubricError, RubricInfo, Stamp, Validate};
+use crate::rubric::{self, Format, Problems, RubricError, Stamp, Validate};
 
 /// The `kind` every capacity file declares.
 pub const CAPACITY_KIND: &str = "capacity";
@@ -282,22 +282,15 @@ pub struct CapacityRatios {
 
 impl Validate for CapacityRatiosFile {
     fn validate(&self, p: &mut Problems) {
-        if self.kind != CAPACITY_KIND {
-            p.push(
-                "kind",
-                format!(
-                    "expected `kind = \"{CAPACITY_KIND}\"`, found `{}`",
-                    self.kind
-                ),
-            );
-        }
-        RubricInfo {
-            id: self.id.clone(),
-            version: self.version.clone(),
-            title: self.title.clone(),
-            source: self.source.clone(),
-        }
-        .validate(p);
+        crate::rubric::validate_header(
+            CAPACITY_KIND,
+            &self.kind,
+            &self.id,
+            &self.version,
+            &self.title,
+            &self.source,
+            p,
+        );
         if self.roles.is_empty() {
             p.push("roles", "list at least one role");
         }

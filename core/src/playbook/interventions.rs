@@ -23,7 +23,7 @@ use super::PlaybookError;
 use crate::decimal::Dec;
 use crate::health::HealthResult;
 use crate::input::{Record, Value};
-use crate::rubric::{self, Format, Problems, RubricError, RubricInfo, Stamp, Validate};
+use crate::rubric::{self, Format, Problems, RubricError, Stamp, Validate};
 
 /// The `kind` every interventions file declares.
 pub const INTERVENTIONS_KIND: &str = "interventions";
@@ -290,22 +290,15 @@ pub struct InterventionRules {
 
 impl Validate for InterventionsFile {
     fn validate(&self, p: &mut Problems) {
-        if self.kind != INTERVENTIONS_KIND {
-            p.push(
-                "kind",
-                format!(
-                    "expected `kind = \"{INTERVENTIONS_KIND}\"`, found `{}`",
-                    self.kind
-                ),
-            );
-        }
-        RubricInfo {
-            id: self.id.clone(),
-            version: self.version.clone(),
-            title: self.title.clone(),
-            source: self.source.clone(),
-        }
-        .validate(p);
+        crate::rubric::validate_header(
+            INTERVENTIONS_KIND,
+            &self.kind,
+            &self.id,
+            &self.version,
+            &self.title,
+            &self.source,
+            p,
+        );
         let levels: Vec<&str> = self.levels.iter().map(|l| l.name.as_str()).collect();
         let known = levels.join(", ");
         if levels.is_empty() {

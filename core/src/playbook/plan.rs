@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{load_calendar, PlaybookError};
 use crate::calendar::Calendar;
-use crate::rubric::{self, Format, Problems, RubricError, RubricInfo, Stamp, Validate};
+use crate::rubric::{self, Format, Problems, RubricError, Stamp, Validate};
 
 /// The `kind` every plan template declares.
 pub const PLAN_KIND: &str = "plan";
@@ -299,19 +299,15 @@ impl PlanFile {
 
 impl Validate for PlanFile {
     fn validate(&self, p: &mut Problems) {
-        if self.kind != PLAN_KIND {
-            p.push(
-                "kind",
-                format!("expected `kind = \"{PLAN_KIND}\"`, found `{}`", self.kind),
-            );
-        }
-        RubricInfo {
-            id: self.id.clone(),
-            version: self.version.clone(),
-            title: self.title.clone(),
-            source: self.source.clone(),
-        }
-        .validate(p);
+        crate::rubric::validate_header(
+            PLAN_KIND,
+            &self.kind,
+            &self.id,
+            &self.version,
+            &self.title,
+            &self.source,
+            p,
+        );
         if self.base_weeks == 0 {
             p.push("base_weeks", "must be at least 1");
         }

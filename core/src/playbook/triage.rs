@@ -17,7 +17,7 @@ use crate::escalation::{
     EscalationMatrix, GapPolicy, HitPolicy, InputSpec, LevelSpec, MatrixFile, MATRIX_KIND,
 };
 use crate::input::Record;
-use crate::rubric::{self, Format, Problems, RubricError, RubricInfo, Stamp, Validate};
+use crate::rubric::{self, Format, Problems, RubricError, Stamp, Validate};
 
 /// The `kind` every triage file declares.
 pub const TRIAGE_KIND: &str = "triage";
@@ -154,19 +154,15 @@ fn table_path(name: &str, path: &str) -> String {
 
 impl Validate for TriageFile {
     fn validate(&self, p: &mut Problems) {
-        if self.kind != TRIAGE_KIND {
-            p.push(
-                "kind",
-                format!("expected `kind = \"{TRIAGE_KIND}\"`, found `{}`", self.kind),
-            );
-        }
-        RubricInfo {
-            id: self.id.clone(),
-            version: self.version.clone(),
-            title: self.title.clone(),
-            source: self.source.clone(),
-        }
-        .validate(p);
+        crate::rubric::validate_header(
+            TRIAGE_KIND,
+            &self.kind,
+            &self.id,
+            &self.version,
+            &self.title,
+            &self.source,
+            p,
+        );
         if self.priority.gaps != GapPolicy::Error {
             p.push(
                 "priority.gaps",

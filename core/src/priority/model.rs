@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::decimal::{Dec, Rounding};
-use crate::rubric::{Problems, RubricInfo, Validate};
+use crate::rubric::{Problems, Validate};
 
 /// The `kind` every priority rubric file declares.
 pub const KIND: &str = "priority";
@@ -437,16 +437,15 @@ pub struct KanoMapping {
 
 impl Validate for PriorityRubricFile {
     fn validate(&self, p: &mut Problems) {
-        RubricInfo {
-            id: self.id.clone(),
-            version: self.version.clone(),
-            title: self.title.clone(),
-            source: self.source.clone(),
-        }
-        .validate(p);
-        if self.kind != KIND {
-            p.push("kind", format!("expected `{KIND}`, found `{}`", self.kind));
-        }
+        crate::rubric::validate_header(
+            KIND,
+            &self.kind,
+            &self.id,
+            &self.version,
+            &self.title,
+            &self.source,
+            p,
+        );
         if self.rounding.decimals > 10 {
             p.push("rounding.decimals", "at most 10 decimals");
         }

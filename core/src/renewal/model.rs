@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::rubric::{Problems, RubricInfo, Validate};
+use crate::rubric::{Problems, Validate};
 
 /// The `kind` every renewal playbook file declares.
 pub const KIND: &str = "renewal";
@@ -115,19 +115,15 @@ fn default_path() -> String {
 
 impl Validate for RenewalPlaybookFile {
     fn validate(&self, p: &mut Problems) {
-        RubricInfo {
-            id: self.id.clone(),
-            version: self.version.clone(),
-            title: self.title.clone(),
-            source: self.source.clone(),
-        }
-        .validate(p);
-        if self.kind != KIND {
-            p.push(
-                "kind",
-                format!("expected `kind = \"{KIND}\"`, not `{}`", self.kind),
-            );
-        }
+        crate::rubric::validate_header(
+            KIND,
+            &self.kind,
+            &self.id,
+            &self.version,
+            &self.title,
+            &self.source,
+            p,
+        );
         if self.milestones.is_empty() {
             p.push("milestones", "a playbook needs at least one milestone");
         }
