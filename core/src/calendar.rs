@@ -539,6 +539,34 @@ impl Calendar {
         })
     }
 
+    /// Loads the calendar a rubric links to (`calendar = "../calendars/x.toml"`), relative to
+    /// the linking rubric's folder `base`, through `reader`; errors are problems of the
+    /// linking rubric `file` at its rubric path `at`.
+    ///
+    /// # Errors
+    /// [`RubricError::Invalid`] naming `file` and `at`, with the calendar's own error.
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::calendar::Calendar;
+    /// use csrubric::rubric::read_from_disk;
+    /// let base = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/escalation"));
+    /// let cal = Calendar::load_linked("m.toml", Some(base), "../calendars/always-open.toml", "calendar", &read_from_disk)?;
+    /// assert_eq!(cal.stamp().id, "calendars/always-open");
+    /// # Ok::<(), csrubric::rubric::RubricError>(())
+    /// ```
+    pub fn load_linked(
+        file: &str,
+        base: Option<&Path>,
+        rel: &str,
+        at: &str,
+        reader: rubric::FileReader<'_>,
+    ) -> Result<Calendar, RubricError> {
+        let (path, text, format) = rubric::read_linked(file, base, rel, at, reader)?;
+        Self::from_str_with_format(&path, &text, format)
+            .map_err(|e| rubric::linked_error(file, at, rel, "calendar", &e))
+    }
+
     /// Compiles a validated file. Validation has accepted every field, so the fallbacks
     /// here are never taken.
     fn compile(file: CalendarFile, stamp: Stamp) -> Result<Calendar, String> {

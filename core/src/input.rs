@@ -489,6 +489,36 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
     }
 }
 
+/// Reads records from a JSON value already parsed (the bindings' and conformance vectors'
+/// rows): an array of objects, each read like one item of [`read_json`].
+///
+/// # Errors
+/// [`InputError::File`] when the value is not an array; a bad item is an error for its row.
+///
+/// # Example
+/// ```
+/// use csrubric::input::read_json_value;
+/// let rows = read_json_value("<input>", &serde_json::json!([{"id": "a", "x": 1}, {"id": "a"}]))?;
+/// assert!(rows[0].is_ok());
+/// assert_eq!(rows[1].as_ref().unwrap_err().code(), "duplicate_id");
+/// assert!(read_json_value("<input>", &serde_json::json!({"id": "a"})).is_err());
+/// # Ok::<(), csrubric::input::InputError>(())
+/// ```
+pub fn read_json_value(file: &str, value: &serde_json::Value) -> Result<Rows, InputError> {
+    let serde_json::Value::Array(items) = value else {
+        return Err(InputError::File {
+            file: file.into(),
+            message: "expected a JSON array of objects".into(),
+        });
+    };
+    let mut ids = HashSet::new();
+    Ok(items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| record_from_json(file, i + 1, item, &mut ids))
+        .collect())
+}
+
 /// Reads one record from a JSON object (`row` is its 1-based position).
 ///
 /// # Errors

@@ -384,6 +384,93 @@ pub fn read_file(path: &Path) -> Result<(String, Format), RubricError> {
     Ok((text, format))
 }
 
+/// Reads a file a rubric links to (a script, a calendar, an escalation matrix), by its path
+/// (the rubric's folder joined with the link). The default reads the file system; bindings
+/// without one (WASM, the rubrics bundled in the Python wheel) pass a reader over bundled
+/// files, see [`crate::bundled`].
+pub type FileReader<'a> = &'a dyn Fn(&Path) -> std::io::Result<String>;
+
+/// The file-system [`FileReader`].
+///
+/// # Errors
+/// The operating system's error for an unreadable file.
+///
+/// # Example
+/// ```
+/// use csrubric::rubric::read_from_disk;
+/// assert!(read_from_disk("no/such/file.toml".as_ref()).is_err());
+/// ```
+pub fn read_from_disk(path: &Path) -> std::io::Result<String> {
+    std::fs::read_to_string(path)
+}
+
+/// Reads a rubric that another rubric links to (`calendar = "../calendars/x.toml"`):
+/// resolves `rel` against `base` (the linking rubric's folder; the current directory when
+/// `None`), reads it through `reader`, and returns its path, text and format. A failure is a
+/// problem of the linking rubric `file` at its rubric path `at`.
+///
+/// # Errors
+/// [`RubricError::Invalid`] naming `file` and `at` when the link cannot be read or has
+/// neither a `.toml` nor a `.json` extension.
+///
+/// # Example
+/// ```
+/// use csrubric::rubric::{read_linked, read_from_disk, Format};
+/// let base = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/escalation"));
+/// let (path, text, format) = read_linked("sla.toml", Some(base), "../calendars/always-open.toml", "calendar", &read_from_disk)?;
+/// assert!(path.ends_with("always-open.toml"));
+/// assert_eq!(format, Format::Toml);
+/// assert!(text.contains("kind = \"calendar\""));
+/// let err = read_linked("sla.toml", Some(base), "nope.toml", "calendars.main", &read_from_disk).unwrap_err();
+/// assert!(err.to_string().starts_with("sla.toml: invalid rubric: calendars.main: cannot read `nope.toml`"), "{err}");
+/// # Ok::<(), csrubric::rubric::RubricError>(())
+/// ```
+pub fn read_linked(
+    file: &str,
+    base: Option<&Path>,
+    rel: &str,
+    at: &str,
+    reader: FileReader<'_>,
+) -> Result<(String, String, Format), RubricError> {
+    let full = match base {
+        Some(b) => b.join(rel),
+        None => Path::new(rel).to_path_buf(),
+    };
+    let problem = |message: String| RubricError::Invalid {
+        file: file.to_string(),
+        problems: vec![Problem {
+            path: at.to_string(),
+            message,
+            line: None,
+            column: None,
+        }],
+    };
+    let format = Format::from_path(&full).map_err(|e| problem(format!("`{rel}`: {e}")))?;
+    let text = reader(&full).map_err(|e| problem(format!("cannot read `{rel}`: {e}")))?;
+    Ok((full.display().to_string(), text, format))
+}
+
+/// Wraps an error in a rubric this one links to as a problem of the linking rubric `file`
+/// at its rubric path `at`, keeping the linked file's own message (with its line and
+/// column).
+pub(crate) fn linked_error(
+    file: &str,
+    at: &str,
+    rel: &str,
+    what: &str,
+    e: &RubricError,
+) -> RubricError {
+    RubricError::Invalid {
+        file: file.to_string(),
+        problems: vec![Problem {
+            path: at.to_string(),
+            message: format!("cannot load {what} `{rel}`: {e}"),
+            line: None,
+            column: None,
+        }],
+    }
+}
+
 /// Parses and validates a rubric text into the model `T`.
 ///
 /// `file` names the rubric in errors (a path, or `<inline>`).
@@ -443,6 +530,15 @@ pub fn load<T: DeserializeOwned + Validate>(
         file: file.to_string(),
         problems: list,
     })
+}
+
+/// The line and column of a rubric path (`components[2].weight`) in a TOML text; `None`
+/// for JSON or a path not in the text.
+pub(crate) fn locate(text: &str, format: Format, path: &str) -> Option<(usize, usize)> {
+    match format {
+        Format::Toml => TomlLocator::new(text).locate(text, path),
+        Format::Json => None,
+    }
 }
 
 fn parse_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, RubricError> {

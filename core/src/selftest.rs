@@ -307,3 +307,11 @@ pub(crate) fn validate_examples(file: &HealthRubricFile, p: &mut Problems) {
         }
     }
 }
+
+/// Runs the `[[examples]]` of a rubric of any kind. SKELETON.
+pub fn run(
+    _rubric: &crate::api::AnyRubric,
+    _reader: crate::rubric::FileReader<'_>,
+) -> Vec<ExampleOutcome> {
+    Vec::new()
+}

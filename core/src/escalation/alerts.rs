@@ -8,7 +8,6 @@ use std::sync::Arc;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::matrix::load_calendar;
 use super::Target;
 use crate::calendar::Calendar;
 use crate::decimal::Dec;
@@ -147,9 +146,23 @@ impl AlertRules {
         format: Format,
         base: Option<&Path>,
     ) -> Result<AlertRules, RubricError> {
+        Self::from_str_with_reader(file, text, format, base, &rubric::read_from_disk)
+    }
+
+    /// Loads alert rules from text, reading the calendar through `reader`.
+    ///
+    /// # Errors
+    /// See [`AlertRules::from_path`].
+    pub fn from_str_with_reader(
+        file: &str,
+        text: &str,
+        format: Format,
+        base: Option<&Path>,
+        reader: rubric::FileReader<'_>,
+    ) -> Result<AlertRules, RubricError> {
         let parsed: AlertRulesFile = rubric::load(file, text, format)?;
         let stamp = Stamp::new(&parsed.id, &parsed.version, text.as_bytes());
-        let cal = load_calendar(file, base, &parsed.calendar, "calendar")?;
+        let cal = Calendar::load_linked(file, base, &parsed.calendar, "calendar", reader)?;
         Ok(AlertRules {
             inner: Arc::new((parsed, stamp, cal)),
         })

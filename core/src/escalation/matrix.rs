@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Target;
 use crate::calendar::{Calendar, CalendarError};
-use crate::rubric::{self, Format, Problem, Problems, RubricError, Stamp, Validate};
+use crate::rubric::{self, Format, Problems, RubricError, Stamp, Validate};
 
 /// The `kind` every escalation matrix file declares.
 pub const MATRIX_KIND: &str = "escalation";
@@ -562,10 +562,25 @@ impl EscalationMatrix {
         format: Format,
         base: Option<&Path>,
     ) -> Result<EscalationMatrix, RubricError> {
+        Self::from_str_with_reader(file, text, format, base, &rubric::read_from_disk)
+    }
+
+    /// Loads a matrix from text, reading the calendar it links to through `reader`
+    /// (bindings without a file system pass a reader over bundled files).
+    ///
+    /// # Errors
+    /// See [`EscalationMatrix::from_path`].
+    pub fn from_str_with_reader(
+        file: &str,
+        text: &str,
+        format: Format,
+        base: Option<&Path>,
+        reader: rubric::FileReader<'_>,
+    ) -> Result<EscalationMatrix, RubricError> {
         let parsed: MatrixFile = rubric::load(file, text, format)?;
         let stamp = Stamp::new(&parsed.id, &parsed.version, text.as_bytes());
         let calendar = match &parsed.calendar {
-            Some(c) => Some(load_calendar(file, base, c, "calendar")?),
+            Some(c) => Some(Calendar::load_linked(file, base, c, "calendar", reader)?),
             None => None,
         };
         let mut scratch = Problems::default();
@@ -737,28 +752,6 @@ fn normalize(v: &str, dom: &[String]) -> String {
         }
     }
     t.to_string()
-}
-
-/// Loads a calendar named by a rubric, relative to `base`.
-pub(crate) fn load_calendar(
-    file: &str,
-    base: Option<&Path>,
-    rel: &str,
-    path: &str,
-) -> Result<Calendar, RubricError> {
-    let full = match base {
-        Some(b) => b.join(rel),
-        None => Path::new(rel).to_path_buf(),
-    };
-    Calendar::from_path(&full).map_err(|e| RubricError::Invalid {
-        file: file.to_string(),
-        problems: vec![Problem {
-            path: path.to_string(),
-            message: format!("cannot load calendar `{rel}`: {e}"),
-            line: None,
-            column: None,
-        }],
-    })
 }
 
 #[cfg(test)]

@@ -7,13 +7,12 @@ use std::sync::Arc;
 use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::matrix::load_calendar;
 use super::{
     format_duration, parse_instant, CaseRef, EscalationError, EscalationMatrix, LevelMatch, Target,
 };
 use crate::calendar::{Calendar, CalendarError};
 use crate::input::{Record, Value};
-use crate::rubric::{self, Format, Problem, Problems, RubricError, Stamp, Validate};
+use crate::rubric::{self, Format, Problems, RubricError, Stamp, Validate};
 
 /// The `kind` every SLA policy file declares.
 pub const SLA_KIND: &str = "sla";
@@ -479,13 +478,28 @@ impl SlaPolicy {
         format: Format,
         base: Option<&Path>,
     ) -> Result<SlaPolicy, RubricError> {
+        Self::from_str_with_reader(file, text, format, base, &rubric::read_from_disk)
+    }
+
+    /// Loads a policy from text, reading its calendars and escalation matrix through
+    /// `reader` (bindings without a file system pass a reader over bundled files).
+    ///
+    /// # Errors
+    /// See [`SlaPolicy::from_path`].
+    pub fn from_str_with_reader(
+        file: &str,
+        text: &str,
+        format: Format,
+        base: Option<&Path>,
+        reader: rubric::FileReader<'_>,
+    ) -> Result<SlaPolicy, RubricError> {
         let parsed: SlaPolicyFile = rubric::load(file, text, format)?;
         let stamp = Stamp::new(&parsed.id, &parsed.version, text.as_bytes());
         let mut calendars = BTreeMap::new();
         for (name, rel) in &parsed.calendars {
             calendars.insert(
                 name.clone(),
-                load_calendar(file, base, rel, &format!("calendars.{name}"))?,
+                Calendar::load_linked(file, base, rel, &format!("calendars.{name}"), reader)?,
             );
         }
         let mut tiers = BTreeMap::new();
@@ -506,19 +520,19 @@ impl SlaPolicy {
         }
         let matrix = match &parsed.escalation {
             Some(rel) => {
-                let full = match base {
-                    Some(b) => b.join(rel),
-                    None => Path::new(rel).to_path_buf(),
-                };
+                let (path, text, format) =
+                    rubric::read_linked(file, base, rel, "escalation", reader)?;
+                let linked_base = Path::new(&path).parent().map(Path::to_path_buf);
                 Some(
-                    EscalationMatrix::from_path(&full).map_err(|e| RubricError::Invalid {
-                        file: file.to_string(),
-                        problems: vec![Problem {
-                            path: "escalation".into(),
-                            message: format!("cannot load escalation matrix `{rel}`: {e}"),
-                            line: None,
-                            column: None,
-                        }],
+                    EscalationMatrix::from_str_with_reader(
+                        &path,
+                        &text,
+                        format,
+                        linked_base.as_deref(),
+                        reader,
+                    )
+                    .map_err(|e| {
+                        rubric::linked_error(file, "escalation", rel, "escalation matrix", &e)
                     })?,
                 )
             }

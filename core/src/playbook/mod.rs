@@ -57,10 +57,7 @@ pub use triage::{
     DecisionTable, Route, TicketTriage, TriageFile, TriageRules, TriageWarning, TRIAGE_KIND,
 };
 
-use std::path::Path;
-
-use crate::calendar::{Calendar, CalendarError};
-use crate::rubric::{Problem, RubricError};
+use crate::calendar::CalendarError;
 
 /// Errors computing one plan, ticket or portfolio row. Other rows of a batch are unaffected.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -106,21 +103,4 @@ impl PlaybookError {
             PlaybookError::Calendar(c) => c.code(),
         }
     }
-}
-
-/// Loads a calendar a rubric names, relative to the rubric's folder.
-fn load_calendar(file: &str, base: Option<&Path>, rel: &str) -> Result<Calendar, RubricError> {
-    let full = match base {
-        Some(b) => b.join(rel),
-        None => Path::new(rel).to_path_buf(),
-    };
-    Calendar::from_path(&full).map_err(|e| RubricError::Invalid {
-        file: file.to_string(),
-        problems: vec![Problem {
-            path: "calendar".into(),
-            message: format!("cannot load calendar `{rel}`: {e}"),
-            line: None,
-            column: None,
-        }],
-    })
 }

@@ -17,7 +17,7 @@ use std::path::Path;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::{load_calendar, PlaybookError};
+use super::PlaybookError;
 use crate::calendar::Calendar;
 use crate::rubric::{self, Format, Problems, RubricError, Stamp, Validate};
 
@@ -690,10 +690,24 @@ impl PlanTemplate {
         format: Format,
         base: Option<&Path>,
     ) -> Result<PlanTemplate, RubricError> {
+        Self::from_str_with_reader(file, text, format, base, &rubric::read_from_disk)
+    }
+
+    /// Loads a template from text, reading the calendar it names through `reader`.
+    ///
+    /// # Errors
+    /// See [`PlanTemplate::from_path`].
+    pub fn from_str_with_reader(
+        file: &str,
+        text: &str,
+        format: Format,
+        base: Option<&Path>,
+        reader: rubric::FileReader<'_>,
+    ) -> Result<PlanTemplate, RubricError> {
         let parsed: PlanFile = rubric::load(file, text, format)?;
         let stamp = Stamp::new(&parsed.id, &parsed.version, text.as_bytes());
         let calendar = match &parsed.calendar {
-            Some(c) => Some(load_calendar(file, base, c)?),
+            Some(c) => Some(Calendar::load_linked(file, base, c, "calendar", reader)?),
             None => None,
         };
         Ok(PlanTemplate {

@@ -403,14 +403,7 @@ pub(crate) fn validate_ref(file: Option<&str>, source: Option<&str>, at: &str, p
     }
 }
 
-/// Reads a script file named by a rubric (`rubrics/health/scripts/x.rhai`). The default
-/// reads the file system; bindings without one (WASM) pass a reader over bundled files.
-pub type FileReader<'a> = &'a dyn Fn(&Path) -> std::io::Result<String>;
-
-/// The file-system [`FileReader`].
-pub fn read_from_disk(path: &Path) -> std::io::Result<String> {
-    std::fs::read_to_string(path)
-}
+pub use crate::rubric::{read_from_disk, FileReader};
 
 pub(crate) fn load_ref(
     file: Option<&str>,

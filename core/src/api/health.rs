@@ -1,39 +1,111 @@
-//! The row-level request/response shapes shared by the CLI, the Python binding and the WASM
-//! binding, so every surface returns the same objects for the same input.
-//!
-//! A batch is a list of input rows (each read or failed, see [`crate::input::Rows`]); the
-//! answer is one [`HealthRow`] per input row, in order: either a scored result or an error
-//! naming the row. No row is ever dropped.
+//! Health scores (`score`): the answer is one [`HealthRow`] per input row, in order: either
+//! a scored result or an error naming the row. No row is ever dropped.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::{ApiError, ErrorInfo, RowFailure};
 use crate::health::{HealthResult, HealthRubric, Override, ScoreOptions, Status};
-use crate::input::{InputError, Record, Rows};
+use crate::input::{InputError, Record, Rows, Value};
 use crate::rubric::Stamp;
+use crate::Instant;
 
-/// The error part of a failed row.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ErrorInfo {
-    /// Stable short code (`out_of_scale`, `input_row`, `invalid_override`...).
-    pub code: String,
-    /// The full message, naming the row and the column.
-    pub message: String,
+/// Options of the `score` operation.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreRequest {
+    /// The instant overrides are judged at (RFC 3339 with an offset). Default: now.
+    #[serde(default)]
+    pub at: Option<Instant>,
+    /// Answer with the whole ledger and "what would it take" instead of the compact row.
+    #[serde(default)]
+    pub explain: bool,
+    /// Manual overrides: objects with `account` (the account id) plus the override fields
+    /// (`component` + `score`, or `band`; `author`, `reason`, optional `expires`), as in the
+    /// CLI's `--overrides` file.
+    #[serde(default)]
+    pub overrides: Option<serde_json::Value>,
 }
 
-/// A row that could not be scored.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RowFailure {
-    /// The account id, when the row had one.
-    pub id: Option<String>,
-    /// 1-based data row.
-    pub row: usize,
-    /// Always `"error"`.
-    pub status: &'static str,
-    /// What went wrong.
-    pub error: ErrorInfo,
+/// Scores `rows` with a health rubric: the `score` operation.
+///
+/// # Errors
+/// [`ApiError::Options`] when the overrides are malformed; row problems are failed rows.
+///
+/// # Example
+/// ```
+/// use csrubric::api::health::{score, ScoreRequest};
+/// use csrubric::health::HealthRubric;
+/// use csrubric::input::read_csv;
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/health/ai-ecosystem.toml");
+/// let rubric = HealthRubric::from_path(path.as_ref())?;
+/// let rows = read_csv("a.csv", "id,usage,engagement,success,growth\na,8,8,8,8\n")?;
+/// let out = score(&rubric, &rows, &ScoreRequest::default())?;
+/// assert_eq!(out[0].to_json(false)["band"], "Green");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn score(
+    rubric: &HealthRubric,
+    rows: &Rows,
+    request: &ScoreRequest,
+) -> Result<Vec<HealthRow>, ApiError> {
+    let overrides = match &request.overrides {
+        Some(v) => parse_overrides(v).map_err(|m| ApiError::Options {
+            op: "score".into(),
+            message: format!("`overrides`{m}"),
+        })?,
+        None => HashMap::new(),
+    };
+    let options = ScoreOptions {
+        as_of: request.at,
+        what_it_takes: request.explain,
+    };
+    Ok(score_health_rows(rubric, rows, &options, |id| {
+        overrides.get(id).cloned().unwrap_or_default()
+    }))
+}
+
+/// Reads manual overrides given apart from the accounts: a JSON array of objects, each with
+/// `account` plus the override fields; the answer maps account ids to their overrides.
+///
+/// # Errors
+/// A message starting with the item's position (`[2]: ...`).
+///
+/// # Example
+/// ```
+/// use csrubric::api::health::parse_overrides;
+/// let v = serde_json::json!([{"account": "acme", "band": "At Risk", "author": "kim", "reason": "sponsor left"}]);
+/// assert_eq!(parse_overrides(&v)?["acme"].len(), 1);
+/// let err = parse_overrides(&serde_json::json!([{"band": "x"}])).unwrap_err();
+/// assert_eq!(err, "[0]: `account` (the account id) is required");
+/// # Ok::<(), String>(())
+/// ```
+pub fn parse_overrides(
+    value: &serde_json::Value,
+) -> Result<HashMap<String, Vec<Override>>, String> {
+    let items = value
+        .as_array()
+        .ok_or_else(|| ": expected a JSON array of overrides".to_string())?;
+    let mut out: HashMap<String, Vec<Override>> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let mut obj = item
+            .as_object()
+            .cloned()
+            .ok_or_else(|| format!("[{i}]: expected an object"))?;
+        let account = match obj.remove("account") {
+            Some(serde_json::Value::String(s)) => s,
+            _ => return Err(format!("[{i}]: `account` (the account id) is required")),
+        };
+        let list = Value::Json(serde_json::Value::Array(vec![serde_json::Value::Object(
+            obj,
+        )]));
+        let parsed = Override::parse_list(&list).map_err(|(_, m)| format!("[{i}]: {m}"))?;
+        out.entry(account).or_default().extend(parsed);
+    }
+    Ok(out)
 }
 
 /// The compact answer for one scored account (what `csrubric score --format json` prints).
@@ -173,13 +245,5 @@ fn score_one(
 }
 
 fn input_failure(e: &InputError) -> RowFailure {
-    RowFailure {
-        id: None,
-        row: e.row().unwrap_or(0),
-        status: "error",
-        error: ErrorInfo {
-            code: e.code().to_string(),
-            message: e.to_string(),
-        },
-    }
+    RowFailure::from_input(e)
 }

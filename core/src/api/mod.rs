@@ -1,0 +1,640 @@
+//! One entry point for every rubric kind: load any rubric, run any of its operations on rows
+//! of JSON-shaped data, get the same serde answer from the CLI, Rust, Python and WASM.
+//!
+//! * [`AnyRubric`] loads a rubric of any kind (health, priority, sla, renewal, plan...) from
+//!   a file or text, through a [`FileReader`] for the calendars, matrices and scripts it
+//!   links to (the file system, or the bundled rubrics, see [`crate::bundled`]).
+//! * Each kind has named operations ([`AnyRubric::ops`]): `score` for health, `prioritize`
+//!   for priority, `sla` for SLA policies, `plan` for plan templates... and `test` (the
+//!   rubric's own `[[examples]]`) for every kind. [`AnyRubric::run`] takes the operation's
+//!   name, the input rows and the options as JSON and returns the answer as JSON; the typed
+//!   functions in the submodules ([`health`], [`priority`], [`escalation`], [`lifecycle`],
+//!   [`playbook`], [`history`]) return the same answers as Rust types, which is what the CLI
+//!   prints with `--format json`.
+//! * A row that fails is a [`RowFailure`] in its place in the answer (`{id, row, status:
+//!   "error", error: {code, message}}`), never a dropped row; only a problem with the whole
+//!   request (a bad rubric, unknown option, unreadable input) is an [`ApiError`].
+//!
+//! # Example
+//! ```
+//! use csrubric::api::AnyRubric;
+//! use serde_json::json;
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/priority/kinos.toml");
+//! let rubric = AnyRubric::from_path(path.as_ref())?;
+//! assert_eq!(rubric.kind(), "priority");
+//! assert_eq!(rubric.ops(), ["prioritize", "test"]);
+//! // The seed 000 case study (section 10.2): 5, 4, 3, 4, 4 gives 4.20.
+//! let rows = json!([{ "id": "HLT-101", "customer_impact": 5, "strategic_alignment": 4,
+//!     "implementation_effort": 3, "revenue_impact": 4, "cross_vertical_applicability": 4 }]);
+//! let answer = rubric.run_json("prioritize", &rows, &json!({}))?;
+//! assert_eq!(answer[0]["score"], "4.20");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::input::{InputError, Rows};
+use crate::rubric::{self, FileReader, Format, Problem, RubricError, Stamp};
+
+pub mod escalation;
+pub mod health;
+pub mod history;
+pub mod lifecycle;
+pub mod playbook;
+pub mod priority;
+
+pub use health::{score_health_rows, HealthRow, HealthSummary};
+
+/// The error part of a failed row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorInfo {
+    /// Stable short code (`out_of_scale`, `input_row`, `invalid_override`...).
+    pub code: String,
+    /// The full message, naming the row and the column.
+    pub message: String,
+}
+
+/// A row that could not be processed: it stays in its place in the answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RowFailure {
+    /// The record's id, when the row had one.
+    pub id: Option<String>,
+    /// 1-based data row.
+    pub row: usize,
+    /// Always `"error"`.
+    pub status: &'static str,
+    /// What went wrong.
+    pub error: ErrorInfo,
+}
+
+impl RowFailure {
+    /// A failure of row `row` (record `id`) with a stable `code` and a message naming the
+    /// row and the column.
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::api::RowFailure;
+    /// let f = RowFailure::new(Some("acme".into()), 3, "invalid_input", "row 3: bad".into());
+    /// assert_eq!(serde_json::to_value(&f)?["error"]["code"], "invalid_input");
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn new(id: Option<String>, row: usize, code: &str, message: String) -> RowFailure {
+        RowFailure {
+            id,
+            row,
+            status: "error",
+            error: ErrorInfo {
+                code: code.to_string(),
+                message,
+            },
+        }
+    }
+
+    /// The failure of a row the input reader rejected (no id, duplicate id...).
+    pub fn from_input(e: &InputError) -> RowFailure {
+        RowFailure::new(None, e.row().unwrap_or(0), e.code(), e.to_string())
+    }
+}
+
+/// One row of a batch answer: the operation's result for the row, or its failure.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Row<T> {
+    /// The row's result.
+    Ok(T),
+    /// The row failed; the message names the row.
+    Failed(RowFailure),
+}
+
+impl<T> Row<T> {
+    /// The result, when the row did not fail.
+    pub fn ok(&self) -> Option<&T> {
+        match self {
+            Row::Ok(t) => Some(t),
+            Row::Failed(_) => None,
+        }
+    }
+
+    /// The failure, when the row failed.
+    pub fn failure(&self) -> Option<&RowFailure> {
+        match self {
+            Row::Ok(_) => None,
+            Row::Failed(f) => Some(f),
+        }
+    }
+}
+
+/// How many rows of an answer failed.
+pub fn failures<T>(rows: &[Row<T>]) -> usize {
+    rows.iter().filter(|r| r.failure().is_some()).count()
+}
+
+/// A problem with a whole request (not with one row): the rubric, the options or the input
+/// file. Row problems are [`RowFailure`]s inside the answer.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The rubric (or a rubric an option names) could not be loaded.
+    #[error(transparent)]
+    Rubric(#[from] RubricError),
+    /// The input as a whole could not be read (malformed JSON/CSV, no `id` column).
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// An option is unknown or has the wrong type or value.
+    #[error("`{op}` options: {message}")]
+    Options {
+        /// The operation.
+        op: String,
+        /// What is wrong, naming the option.
+        message: String,
+    },
+    /// The rubric's kind has no such operation.
+    #[error("a `{kind}` rubric has no operation `{op}` (it has: {})", ops.join(", "))]
+    Unsupported {
+        /// The rubric's kind.
+        kind: String,
+        /// The operation asked for.
+        op: String,
+        /// The operations the kind has.
+        ops: Vec<&'static str>,
+    },
+    /// The operation could not run as a whole (a plan for an unknown package, SLA policy
+    /// versions that overlap...).
+    #[error("{message}")]
+    Failed {
+        /// Stable short code from the domain error (`unknown_value`, `invalid_input`...).
+        code: String,
+        /// The domain error's message.
+        message: String,
+    },
+}
+
+impl ApiError {
+    /// A short stable code for bindings: the rubric and input errors' own codes,
+    /// `invalid_options`, `unsupported_operation`, or the domain error's code.
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::api::AnyRubric;
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/priority/kinos.toml");
+    /// let rubric = AnyRubric::from_path(path.as_ref())?;
+    /// let err = rubric.run_json("score", &serde_json::json!([]), &serde_json::json!({})).unwrap_err();
+    /// assert_eq!(err.code(), "unsupported_operation");
+    /// let err = rubric.run_json("prioritize", &serde_json::json!([]), &serde_json::json!({"relatve": true})).unwrap_err();
+    /// assert_eq!(err.code(), "invalid_options");
+    /// assert!(err.to_string().contains("unknown field `relatve`"), "{err}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn code(&self) -> &str {
+        match self {
+            ApiError::Rubric(e) => e.code(),
+            ApiError::Input(e) => e.code(),
+            ApiError::Options { .. } => "invalid_options",
+            ApiError::Unsupported { .. } => "unsupported_operation",
+            ApiError::Failed { code, .. } => code,
+        }
+    }
+
+    /// A whole-operation failure from a domain error's code and message.
+    pub fn failed(code: &str, message: impl std::fmt::Display) -> ApiError {
+        ApiError::Failed {
+            code: code.to_string(),
+            message: message.to_string(),
+        }
+    }
+
+    fn options(op: &str, message: impl std::fmt::Display) -> ApiError {
+        ApiError::Options {
+            op: op.to_string(),
+            message: message.to_string(),
+        }
+    }
+}
+
+/// Reads an operation's options from JSON (`null` means all defaults); unknown options are
+/// an error naming them.
+///
+/// # Errors
+/// [`ApiError::Options`] naming the option and what is wrong.
+pub fn parse_options<T: DeserializeOwned + Default>(
+    op: &str,
+    options: &serde_json::Value,
+) -> Result<T, ApiError> {
+    if options.is_null() {
+        return Ok(T::default());
+    }
+    serde_path_to_error::deserialize(options).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.inner().to_string();
+        if path == "." {
+            ApiError::options(op, inner)
+        } else {
+            ApiError::options(op, format!("`{path}`: {inner}"))
+        }
+    })
+}
+
+/// A loaded, validated rubric of any kind.
+#[derive(Clone, Debug)]
+pub enum AnyRubric {
+    /// `kind = "health"`.
+    Health(crate::health::HealthRubric),
+    /// `kind = "calendar"`.
+    Calendar(crate::calendar::Calendar),
+    /// `kind = "sla"`.
+    Sla(crate::escalation::SlaPolicy),
+    /// `kind = "escalation"`.
+    Escalation(crate::escalation::EscalationMatrix),
+    /// `kind = "alerts"`.
+    Alerts(crate::escalation::AlertRules),
+    /// `kind = "priority"`.
+    Priority(crate::priority::PriorityRubric),
+    /// `kind = "renewal"`.
+    Renewal(crate::renewal::RenewalPlaybook),
+    /// `kind = "kpi"`.
+    Kpi(crate::kpi::KpiRubric),
+    /// `kind = "plan"`.
+    Plan(crate::playbook::PlanTemplate),
+    /// `kind = "triage"`.
+    Triage(crate::playbook::TriageRules),
+    /// `kind = "capacity"`.
+    Capacity(crate::playbook::CapacityRatios),
+    /// `kind = "interventions"`.
+    Interventions(crate::playbook::InterventionRules),
+}
+
+impl AnyRubric {
+    /// Loads a rubric file of any kind (`.toml` or `.json`); linked files (calendars,
+    /// matrices, scripts) are read from disk next to it.
+    ///
+    /// # Errors
+    /// [`RubricError`] naming the file, the rubric path and (TOML) the line and column.
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::api::AnyRubric;
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/escalation/slavkokernel-sla.toml");
+    /// let sla = AnyRubric::from_path(path.as_ref())?;
+    /// assert_eq!((sla.kind(), sla.stamp().id.as_str()), ("sla", "escalation/slavkokernel-sla"));
+    /// # Ok::<(), csrubric::rubric::RubricError>(())
+    /// ```
+    pub fn from_path(path: &Path) -> Result<AnyRubric, RubricError> {
+        let (text, format) = rubric::read_file(path)?;
+        Self::load(
+            &path.display().to_string(),
+            &text,
+            format,
+            &rubric::read_from_disk,
+        )
+    }
+
+    /// Loads a rubric of any kind from text; `file` names it in errors and its folder is
+    /// where linked files are looked up, through `reader`.
+    ///
+    /// # Errors
+    /// [`RubricError`]; an unknown `kind` is a problem at `kind`.
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::api::AnyRubric;
+    /// use csrubric::rubric::{read_from_disk, Format};
+    /// let err = AnyRubric::load("r.toml", "kind = \"healht\"\nid = \"x\"", Format::Toml, &read_from_disk).unwrap_err();
+    /// assert!(err.to_string().starts_with("r.toml:1:1: invalid rubric: kind: unknown rubric kind `healht`"), "{err}");
+    /// ```
+    pub fn load(
+        file: &str,
+        text: &str,
+        format: Format,
+        reader: FileReader<'_>,
+    ) -> Result<AnyRubric, RubricError> {
+        use crate::{calendar, escalation, health, kpi, playbook, priority, renewal};
+        let kind = rubric::peek_kind(file, text, format)?;
+        let base = Path::new(file).parent();
+        Ok(match kind.as_str() {
+            health::KIND => AnyRubric::Health(health::HealthRubric::from_str_with_reader(
+                file, text, format, reader,
+            )?),
+            calendar::KIND => AnyRubric::Calendar(calendar::Calendar::from_str_with_format(
+                file, text, format,
+            )?),
+            escalation::SLA_KIND => AnyRubric::Sla(escalation::SlaPolicy::from_str_with_reader(
+                file, text, format, base, reader,
+            )?),
+            escalation::MATRIX_KIND => {
+                AnyRubric::Escalation(escalation::EscalationMatrix::from_str_with_reader(
+                    file, text, format, base, reader,
+                )?)
+            }
+            escalation::ALERTS_KIND => AnyRubric::Alerts(
+                escalation::AlertRules::from_str_with_reader(file, text, format, base, reader)?,
+            ),
+            priority::KIND => AnyRubric::Priority(priority::PriorityRubric::from_str_with_format(
+                file, text, format,
+            )?),
+            renewal::KIND => AnyRubric::Renewal(renewal::RenewalPlaybook::from_str_with_format(
+                file, text, format,
+            )?),
+            kpi::KIND => AnyRubric::Kpi(kpi::KpiRubric::from_str_with_format(file, text, format)?),
+            playbook::PLAN_KIND => AnyRubric::Plan(playbook::PlanTemplate::from_str_with_reader(
+                file, text, format, base, reader,
+            )?),
+            playbook::TRIAGE_KIND => AnyRubric::Triage(
+                playbook::TriageRules::from_str_with_format(file, text, format)?,
+            ),
+            playbook::CAPACITY_KIND => AnyRubric::Capacity(
+                playbook::CapacityRatios::from_str_with_format(file, text, format)?,
+            ),
+            playbook::INTERVENTIONS_KIND => AnyRubric::Interventions(
+                playbook::InterventionRules::from_str_with_format(file, text, format)?,
+            ),
+            other => {
+                let (line, column) = rubric::locate(text, format, "kind").unzip();
+                return Err(RubricError::Invalid {
+                    file: file.to_string(),
+                    problems: vec![Problem {
+                        path: "kind".into(),
+                        message: format!(
+                            "unknown rubric kind `{other}` (known: {})",
+                            rubric::KINDS.join(", ")
+                        ),
+                        line,
+                        column,
+                    }],
+                });
+            }
+        })
+    }
+
+    /// The rubric's kind, as written in its `kind` field.
+    pub fn kind(&self) -> &'static str {
+        use crate::{calendar, escalation, health, kpi, playbook, priority, renewal};
+        match self {
+            AnyRubric::Health(_) => health::KIND,
+            AnyRubric::Calendar(_) => calendar::KIND,
+            AnyRubric::Sla(_) => escalation::SLA_KIND,
+            AnyRubric::Escalation(_) => escalation::MATRIX_KIND,
+            AnyRubric::Alerts(_) => escalation::ALERTS_KIND,
+            AnyRubric::Priority(_) => priority::KIND,
+            AnyRubric::Renewal(_) => renewal::KIND,
+            AnyRubric::Kpi(_) => kpi::KIND,
+            AnyRubric::Plan(_) => playbook::PLAN_KIND,
+            AnyRubric::Triage(_) => playbook::TRIAGE_KIND,
+            AnyRubric::Capacity(_) => playbook::CAPACITY_KIND,
+            AnyRubric::Interventions(_) => playbook::INTERVENTIONS_KIND,
+        }
+    }
+
+    /// The rubric's id, version and content hash.
+    pub fn stamp(&self) -> &Stamp {
+        match self {
+            AnyRubric::Health(r) => r.stamp(),
+            AnyRubric::Calendar(r) => r.stamp(),
+            AnyRubric::Sla(r) => r.stamp(),
+            AnyRubric::Escalation(r) => r.stamp(),
+            AnyRubric::Alerts(r) => r.stamp(),
+            AnyRubric::Priority(r) => r.stamp(),
+            AnyRubric::Renewal(r) => r.stamp(),
+            AnyRubric::Kpi(r) => r.stamp(),
+            AnyRubric::Plan(r) => r.stamp(),
+            AnyRubric::Triage(r) => r.stamp(),
+            AnyRubric::Capacity(r) => r.stamp(),
+            AnyRubric::Interventions(r) => r.stamp(),
+        }
+    }
+
+    /// The rubric's title.
+    pub fn title(&self) -> &str {
+        match self {
+            AnyRubric::Health(r) => &r.spec().title,
+            AnyRubric::Calendar(r) => &r.spec().title,
+            AnyRubric::Sla(r) => &r.spec().title,
+            AnyRubric::Escalation(r) => &r.spec().title,
+            AnyRubric::Alerts(r) => &r.spec().title,
+            AnyRubric::Priority(r) => &r.spec().title,
+            AnyRubric::Renewal(r) => &r.spec().title,
+            AnyRubric::Kpi(r) => &r.spec().title,
+            AnyRubric::Plan(r) => &r.spec().title,
+            AnyRubric::Triage(r) => &r.spec().title,
+            AnyRubric::Capacity(r) => &r.spec().title,
+            AnyRubric::Interventions(r) => &r.spec().title,
+        }
+    }
+
+    /// A one-line summary of what the rubric holds (what `csrubric check` prints).
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::api::AnyRubric;
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/health/slavkokernel.toml");
+    /// let r = AnyRubric::from_path(path.as_ref())?;
+    /// assert!(r.summary().starts_with("health/slavkokernel 1.0.0 (5 components, 5 bands) sha256:"), "{}", r.summary());
+    /// # Ok::<(), csrubric::rubric::RubricError>(())
+    /// ```
+    pub fn summary(&self) -> String {
+        let s = self.stamp();
+        let what = match self {
+            AnyRubric::Health(r) => format!(
+                "{} components, {} bands",
+                r.spec().components.len(),
+                r.spec().bands.len()
+            ),
+            AnyRubric::Calendar(r) => format!("zone {}", r.spec().zone),
+            AnyRubric::Sla(r) => format!(
+                "{} tiers x {} priorities",
+                r.spec().tiers.len(),
+                r.spec().priorities.len()
+            ),
+            AnyRubric::Escalation(r) => format!(
+                "{} levels, hit policy {}",
+                r.spec().levels.len(),
+                serde_json::to_value(r.spec().hit_policy)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            ),
+            AnyRubric::Alerts(r) => format!("{} alerts", r.spec().alerts.len()),
+            AnyRubric::Priority(r) => format!(
+                "{} criteria, {}",
+                r.spec().criteria.len(),
+                serde_json::to_value(r.spec().model)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            ),
+            AnyRubric::Renewal(r) => format!(
+                "{} milestones, paths: {}",
+                r.spec().milestones.len(),
+                r.paths().join(", ")
+            ),
+            AnyRubric::Kpi(r) => format!("{} targets", r.spec().targets.len()),
+            AnyRubric::Plan(r) => playbook::plan_summary(r),
+            AnyRubric::Triage(r) => playbook::triage_summary(r),
+            AnyRubric::Capacity(r) => playbook::capacity_summary(r),
+            AnyRubric::Interventions(r) => playbook::interventions_summary(r),
+        };
+        format!("{} {} ({what}) {}", s.id, s.version, s.hash)
+    }
+
+    /// Warnings about a rubric that loads but may not do what its author meant (escalation
+    /// rows no case can reach...), each with its rubric path.
+    pub fn warnings(&self) -> Vec<Problem> {
+        match self {
+            AnyRubric::Escalation(m) => m
+                .warnings()
+                .iter()
+                .map(|w| Problem {
+                    path: w.path.clone(),
+                    message: w.message.clone(),
+                    line: None,
+                    column: None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The operations this rubric's kind offers, `test` last.
+    pub fn ops(&self) -> &'static [&'static str] {
+        match self {
+            AnyRubric::Health(_) => &["score", "history", "backtest", "test"],
+            AnyRubric::Calendar(_) => &["business_time", "test"],
+            AnyRubric::Sla(_) => &["sla", "test"],
+            AnyRubric::Escalation(_) => &["escalate", "test"],
+            AnyRubric::Alerts(_) => &["alerts", "test"],
+            AnyRubric::Priority(_) => &["prioritize", "test"],
+            AnyRubric::Renewal(_) => &["renewals", "test"],
+            AnyRubric::Kpi(_) => &["kpi", "test"],
+            AnyRubric::Plan(_) => &["plan", "test"],
+            AnyRubric::Triage(_) => &["triage", "test"],
+            AnyRubric::Capacity(_) => &["capacity", "test"],
+            AnyRubric::Interventions(_) => &["interventions", "test"],
+        }
+    }
+
+    /// Runs operation `op` on `rows` with `options` (a JSON object, or `null` for the
+    /// defaults), and returns the answer as JSON: exactly what the CLI prints with
+    /// `--format json` for the same input. `reader` reads files an option names (a
+    /// `calendar` for renewals and plans).
+    ///
+    /// # Errors
+    /// [`ApiError`] for an unknown operation or option, or an operation that cannot run as a
+    /// whole; a row that fails is a failure object in its place in the answer.
+    pub fn run(
+        &self,
+        op: &str,
+        rows: &Rows,
+        options: &serde_json::Value,
+        reader: FileReader<'_>,
+    ) -> Result<serde_json::Value, ApiError> {
+        let value =
+            match (self, op) {
+                (_, "test") => to_json(&crate::selftest::run(self, reader)),
+                (AnyRubric::Health(r), "score") => {
+                    let o: health::ScoreRequest = parse_options(op, options)?;
+                    let explain = o.explain;
+                    let answer = health::score(r, rows, &o)?;
+                    serde_json::Value::Array(answer.iter().map(|r| r.to_json(explain)).collect())
+                }
+                (AnyRubric::Health(r), "history") => {
+                    to_json(&history::history(r, rows, &parse_options(op, options)?)?)
+                }
+                (AnyRubric::Health(r), "backtest") => {
+                    to_json(&history::backtest(r, rows, &parse_options(op, options)?)?)
+                }
+                (AnyRubric::Calendar(c), "business_time") => to_json(&escalation::business_time(
+                    c,
+                    rows,
+                    &parse_options(op, options)?,
+                )),
+                (AnyRubric::Sla(p), "sla") => {
+                    to_json(&escalation::sla(p, rows, &parse_options(op, options)?)?)
+                }
+                (AnyRubric::Escalation(m), "escalate") => {
+                    to_json(&escalation::escalate(m, rows, &parse_options(op, options)?))
+                }
+                (AnyRubric::Alerts(a), "alerts") => {
+                    to_json(&escalation::alerts(a, rows, &parse_options(op, options)?))
+                }
+                (AnyRubric::Priority(p), "prioritize") => to_json(&priority::prioritize(
+                    p,
+                    rows,
+                    &parse_options(op, options)?,
+                )?),
+                (AnyRubric::Renewal(p), "renewals") => to_json(&lifecycle::renewals(
+                    p,
+                    rows,
+                    &parse_options(op, options)?,
+                    reader,
+                )?),
+                (AnyRubric::Kpi(k), "kpi") => {
+                    to_json(&lifecycle::kpi(k, rows, &parse_options(op, options)?)?)
+                }
+                (AnyRubric::Plan(t), "plan") => to_json(&playbook::plan(
+                    t,
+                    rows,
+                    &parse_options(op, options)?,
+                    reader,
+                )?),
+                (AnyRubric::Triage(t), "triage") => {
+                    to_json(&playbook::triage(t, rows, &parse_options(op, options)?)?)
+                }
+                (AnyRubric::Capacity(c), "capacity") => {
+                    to_json(&playbook::capacity(c, rows, &parse_options(op, options)?)?)
+                }
+                (AnyRubric::Interventions(i), "interventions") => to_json(
+                    &playbook::interventions(i, rows, &parse_options(op, options)?)?,
+                ),
+                _ => {
+                    return Err(ApiError::Unsupported {
+                        kind: self.kind().to_string(),
+                        op: op.to_string(),
+                        ops: self.ops().to_vec(),
+                    })
+                }
+            };
+        Ok(value)
+    }
+
+    /// [`AnyRubric::run`] with the input rows given as a JSON array of objects (each with an
+    /// `id`), the way the bindings and the conformance vectors pass them; linked files an
+    /// option names are read from disk.
+    ///
+    /// # Errors
+    /// See [`AnyRubric::run`]; [`ApiError::Input`] when `rows` is not an array of objects.
+    pub fn run_json(
+        &self,
+        op: &str,
+        rows: &serde_json::Value,
+        options: &serde_json::Value,
+    ) -> Result<serde_json::Value, ApiError> {
+        let rows = rows_from_json("<input>", rows)?;
+        self.run(op, &rows, options, &rubric::read_from_disk)
+    }
+}
+
+/// Reads input rows from a JSON value: `null` is no rows, an array of objects is read like
+/// a JSON input file (each object one row with its `id`).
+///
+/// # Errors
+/// [`ApiError::Input`] when the value is neither `null` nor an array of objects.
+///
+/// # Example
+/// ```
+/// use csrubric::api::rows_from_json;
+/// let rows = rows_from_json("<input>", &serde_json::json!([{"id": "a", "x": 1}, {"x": 2}]))?;
+/// assert_eq!(rows.len(), 2);
+/// assert!(rows[0].is_ok() && rows[1].is_err());
+/// # Ok::<(), csrubric::api::ApiError>(())
+/// ```
+pub fn rows_from_json(file: &str, rows: &serde_json::Value) -> Result<Rows, ApiError> {
+    if rows.is_null() {
+        return Ok(Vec::new());
+    }
+    Ok(crate::input::read_json_value(file, rows)?)
+}
+
+fn to_json<T: Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
