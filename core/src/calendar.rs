@@ -125,6 +125,9 @@ pub struct CalendarFile {
     /// Later versions of the zone or the weekly hours, in effective-date order.
     #[serde(default)]
     pub changes: Vec<ChangeSpec>,
+    /// Self-test examples, run by `csrubric test` (see [`crate::selftest::Case`]).
+    #[serde(default)]
+    pub examples: Vec<crate::selftest::Case>,
 }
 
 /// One weekly open interval.
@@ -336,6 +339,7 @@ fn compile_hours(hours: &[HoursSpec], path: &str, p: &mut Problems) -> [Vec<Rule
 
 impl Validate for CalendarFile {
     fn validate(&self, p: &mut Problems) {
+        crate::selftest::validate_cases(&self.examples, p);
         crate::rubric::validate_header(
             KIND,
             &self.kind,

@@ -20,7 +20,9 @@
 //!   intervention playbooks.
 //! * [`input`]: reading accounts (or any records) from CSV and JSON, row by row.
 //! * [`columns`]: the CSV reader's `id` checks for records held column by column (Arrow).
-//! * [`api`]: the row-level request/response shapes shared by the CLI and the bindings.
+//! * [`api`]: one entry point for every rubric kind and operation: the request/response
+//!   shapes shared by the CLI and the bindings.
+//! * `bundled` (feature `bundled`): the shipped rubrics embedded in the library.
 //! * [`decimal`]: how numbers are read exactly and how the final score is rounded.
 //! * [`script`]: sandboxed Rhai rule scripts at named hooks; [`selftest`]: rubric examples;
 //!   [`history`]: score history, trends, alerts, shadow comparison and backtests.
@@ -30,6 +32,8 @@
 #![warn(missing_docs)]
 
 pub mod api;
+#[cfg(feature = "bundled")]
+pub mod bundled;
 pub mod calendar;
 pub mod columns;
 pub mod decimal;

@@ -495,6 +495,25 @@ impl AnyRubric {
         }
     }
 
+    /// The rubric's `[[examples]]` (health rubrics keep theirs in their own form, see
+    /// [`crate::selftest::run_examples`]).
+    pub fn examples(&self) -> &[crate::selftest::Case] {
+        match self {
+            AnyRubric::Health(_) => &[],
+            AnyRubric::Calendar(r) => &r.spec().examples,
+            AnyRubric::Sla(r) => &r.spec().examples,
+            AnyRubric::Escalation(r) => &r.spec().examples,
+            AnyRubric::Alerts(r) => &r.spec().examples,
+            AnyRubric::Priority(r) => &r.spec().examples,
+            AnyRubric::Renewal(r) => &r.spec().examples,
+            AnyRubric::Kpi(r) => &r.spec().examples,
+            AnyRubric::Plan(r) => &r.spec().examples,
+            AnyRubric::Triage(r) => &r.spec().examples,
+            AnyRubric::Capacity(r) => &r.spec().examples,
+            AnyRubric::Interventions(r) => &r.spec().examples,
+        }
+    }
+
     /// The operations this rubric's kind offers, `test` last.
     pub fn ops(&self) -> &'static [&'static str] {
         match self {
@@ -513,32 +532,64 @@ impl AnyRubric {
         }
     }
 
-    /// Runs operation `op` on `rows` with `options` (a JSON object, or `null` for the
+    /// Runs operation `op` on `input` with `options` (a JSON object, or `null` for the
     /// defaults), and returns the answer as JSON: exactly what the CLI prints with
     /// `--format json` for the same input. `reader` reads files an option names (a
     /// `calendar` for renewals and plans).
     ///
     /// # Errors
-    /// [`ApiError`] for an unknown operation or option, or an operation that cannot run as a
-    /// whole; a row that fails is a failure object in its place in the answer.
+    /// [`ApiError`] for an unknown operation or option, unreadable input, or an operation
+    /// that cannot run as a whole; a row that fails is a failure object in its place in the
+    /// answer.
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::api::{AnyRubric, Input};
+    /// use csrubric::rubric::read_from_disk;
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/health/ai-ecosystem.toml");
+    /// let rubric = AnyRubric::from_path(path.as_ref())?;
+    /// let csv = Input::Csv { file: "a.csv", text: "id,usage,engagement,success,growth\na,8,8,8,4\n" };
+    /// let answer = rubric.run("score", csv, &serde_json::Value::Null, &read_from_disk)?;
+    /// // (8 + 8 + 8 + 4) x 25% = 7.00: Yellow (5 to 8).
+    /// assert_eq!((answer[0]["score"].as_str(), answer[0]["band"].as_str()), (Some("7.00"), Some("Yellow")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn run(
         &self,
         op: &str,
-        rows: &Rows,
+        input: Input<'_>,
         options: &serde_json::Value,
         reader: FileReader<'_>,
     ) -> Result<serde_json::Value, ApiError> {
+        if !self.ops().contains(&op) {
+            return Err(ApiError::Unsupported {
+                kind: self.kind().to_string(),
+                op: op.to_string(),
+                ops: self.ops().to_vec(),
+            });
+        }
+        if op == "test" {
+            return Ok(to_json(&crate::selftest::run(self, reader)));
+        }
+        if op == "history" {
+            if let AnyRubric::Health(r) = self {
+                let rows = input.snapshots()?;
+                return Ok(to_json(&history::history(
+                    r,
+                    rows.as_ref(),
+                    &parse_options(op, options)?,
+                )));
+            }
+        }
+        let rows = input.records()?;
+        let rows = rows.as_ref();
         let value =
             match (self, op) {
-                (_, "test") => to_json(&crate::selftest::run(self, reader)),
                 (AnyRubric::Health(r), "score") => {
                     let o: health::ScoreRequest = parse_options(op, options)?;
                     let explain = o.explain;
                     let answer = health::score(r, rows, &o)?;
                     serde_json::Value::Array(answer.iter().map(|r| r.to_json(explain)).collect())
-                }
-                (AnyRubric::Health(r), "history") => {
-                    to_json(&history::history(r, rows, &parse_options(op, options)?)?)
                 }
                 (AnyRubric::Health(r), "backtest") => {
                     to_json(&history::backtest(r, rows, &parse_options(op, options)?)?)
@@ -609,8 +660,71 @@ impl AnyRubric {
         rows: &serde_json::Value,
         options: &serde_json::Value,
     ) -> Result<serde_json::Value, ApiError> {
-        let rows = rows_from_json("<input>", rows)?;
-        self.run(op, &rows, options, &rubric::read_from_disk)
+        self.run(op, Input::Json(rows), options, &rubric::read_from_disk)
+    }
+}
+
+/// The input rows of an operation, in whichever form the caller has them. Each operation
+/// reads them as it needs: most require one row per id; a score `history` takes several
+/// dated snapshots per id.
+#[derive(Clone, Copy, Debug)]
+pub enum Input<'a> {
+    /// No input (a plan from a template, a rubric's self-test).
+    None,
+    /// Rows already read (the CLI's files, the bindings' columns).
+    Rows(&'a Rows),
+    /// A JSON array of objects, each with an `id`.
+    Json(&'a serde_json::Value),
+    /// CSV text with a header row and an `id` column; `file` names it in errors.
+    Csv {
+        /// The name used in errors.
+        file: &'a str,
+        /// The CSV text.
+        text: &'a str,
+    },
+}
+
+impl<'a> Input<'a> {
+    /// The rows, one per id (a repeated id is a failed row).
+    ///
+    /// # Errors
+    /// [`ApiError::Input`] for input unreadable as a whole.
+    pub fn records(self) -> Result<std::borrow::Cow<'a, Rows>, ApiError> {
+        use std::borrow::Cow;
+        Ok(match self {
+            Input::None => Cow::Owned(Vec::new()),
+            Input::Rows(r) => Cow::Borrowed(r),
+            Input::Json(v) => Cow::Owned(rows_from_json("<input>", v)?),
+            Input::Csv { file, text } => Cow::Owned(crate::input::read_csv(file, text)?),
+        })
+    }
+
+    /// The rows as dated snapshots: an id may repeat (one row per account and date).
+    ///
+    /// # Errors
+    /// [`ApiError::Input`] for input unreadable as a whole.
+    pub fn snapshots(self) -> Result<std::borrow::Cow<'a, Rows>, ApiError> {
+        use std::borrow::Cow;
+        Ok(match self {
+            Input::Json(serde_json::Value::Array(items)) => Cow::Owned(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        crate::input::record_from_json(
+                            "<input>",
+                            i + 1,
+                            item,
+                            &mut std::collections::HashSet::new(),
+                        )
+                    })
+                    .collect(),
+            ),
+            Input::Csv { file, text } => {
+                Cow::Owned(crate::history::read_snapshots(file, text, "csv")?)
+            }
+            other => other.records()?,
+        })
     }
 }
 

@@ -38,6 +38,9 @@ pub struct AlertRulesFile {
     pub calendar: String,
     /// The alerts.
     pub alerts: Vec<AlertRule>,
+    /// Self-test examples, run by `csrubric test` (see [`crate::selftest::Case`]).
+    #[serde(default)]
+    pub examples: Vec<crate::selftest::Case>,
 }
 
 /// One alert: fires when `column` is `true` (a flag), or when its number is at most
@@ -69,6 +72,7 @@ pub struct AlertRule {
 
 impl Validate for AlertRulesFile {
     fn validate(&self, p: &mut Problems) {
+        crate::selftest::validate_cases(&self.examples, p);
         crate::rubric::validate_header(
             ALERTS_KIND,
             &self.kind,

@@ -70,6 +70,9 @@ pub struct MatrixFile {
     pub inputs: Vec<InputSpec>,
     /// The levels, in evaluation order.
     pub levels: Vec<LevelSpec>,
+    /// Self-test examples, run by `csrubric test` (see [`crate::selftest::Case`]).
+    #[serde(default)]
+    pub examples: Vec<crate::selftest::Case>,
 }
 
 /// One input of a matrix.
@@ -421,6 +424,7 @@ fn analyze(
 
 impl Validate for MatrixFile {
     fn validate(&self, p: &mut Problems) {
+        crate::selftest::validate_cases(&self.examples, p);
         crate::rubric::validate_header(
             MATRIX_KIND,
             &self.kind,

@@ -53,6 +53,9 @@ pub struct SlaPolicyFile {
     pub pausing: PausingSpec,
     /// The support tiers.
     pub tiers: Vec<TierSpec>,
+    /// Self-test examples, run by `csrubric test` (see [`crate::selftest::Case`]).
+    #[serde(default)]
+    pub examples: Vec<crate::selftest::Case>,
 }
 
 /// Statuses that pause each clock (policy data).
@@ -111,6 +114,7 @@ impl TierSpec {
 
 impl Validate for SlaPolicyFile {
     fn validate(&self, p: &mut Problems) {
+        crate::selftest::validate_cases(&self.examples, p);
         crate::rubric::validate_header(
             SLA_KIND,
             &self.kind,

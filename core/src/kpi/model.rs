@@ -177,6 +177,9 @@ pub struct KpiRubricFile {
     /// One target per KPI at most.
     #[serde(default)]
     pub targets: Vec<TargetSpec>,
+    /// Self-test examples, run by `csrubric test` (see [`crate::selftest::Case`]).
+    #[serde(default)]
+    pub examples: Vec<crate::selftest::Case>,
 }
 
 fn default_at_risk_below() -> Dec {
@@ -203,6 +206,7 @@ pub struct TargetSpec {
 
 impl Validate for KpiRubricFile {
     fn validate(&self, p: &mut Problems) {
+        crate::selftest::validate_cases(&self.examples, p);
         crate::rubric::validate_header(
             KIND,
             &self.kind,

@@ -42,6 +42,9 @@ pub struct CapacityRatiosFile {
     /// The customer tiers of the portfolio split (seed 004's 80/20), with owners and cadence.
     #[serde(default)]
     pub tiers: Vec<TierSpec>,
+    /// Self-test examples, run by `csrubric test` (see [`crate::selftest::Case`]).
+    #[serde(default)]
+    pub examples: Vec<crate::selftest::Case>,
 }
 
 /// A role and the accounts it serves.
@@ -282,6 +285,7 @@ pub struct CapacityRatios {
 
 impl Validate for CapacityRatiosFile {
     fn validate(&self, p: &mut Problems) {
+        crate::selftest::validate_cases(&self.examples, p);
         crate::rubric::validate_header(
             CAPACITY_KIND,
             &self.kind,

@@ -54,6 +54,9 @@ pub struct InterventionsFile {
     pub risks: Vec<RiskSpec>,
     /// The intervention playbooks.
     pub playbooks: Vec<PlaybookSpec>,
+    /// Self-test examples, run by `csrubric test` (see [`crate::selftest::Case`]).
+    #[serde(default)]
+    pub examples: Vec<crate::selftest::Case>,
 }
 
 /// A risk level and its response.
@@ -290,6 +293,7 @@ pub struct InterventionRules {
 
 impl Validate for InterventionsFile {
     fn validate(&self, p: &mut Problems) {
+        crate::selftest::validate_cases(&self.examples, p);
         crate::rubric::validate_header(
             INTERVENTIONS_KIND,
             &self.kind,

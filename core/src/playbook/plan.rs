@@ -85,6 +85,9 @@ pub struct PlanFile {
     /// Industry templates with their timelines and extra activities.
     #[serde(default)]
     pub industries: Vec<IndustrySpec>,
+    /// Self-test examples, run by `csrubric test` (see [`crate::selftest::Case`]).
+    #[serde(default)]
+    pub examples: Vec<crate::selftest::Case>,
 }
 
 /// A phase of a template.
@@ -299,6 +302,7 @@ impl PlanFile {
 
 impl Validate for PlanFile {
     fn validate(&self, p: &mut Problems) {
+        crate::selftest::validate_cases(&self.examples, p);
         crate::rubric::validate_header(
             PLAN_KIND,
             &self.kind,

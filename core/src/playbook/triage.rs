@@ -46,6 +46,9 @@ pub struct TriageFile {
     pub routing: DecisionTable,
     /// The route of a ticket no routing rule matches.
     pub fallback: Route,
+    /// Self-test examples, run by `csrubric test` (see [`crate::selftest::Case`]).
+    #[serde(default)]
+    pub examples: Vec<crate::selftest::Case>,
 }
 
 /// A decision table: the escalation matrix model (inputs, rules as `levels`, hit policy,
@@ -139,6 +142,7 @@ fn matrix_json(f: &TriageFile, name: &str, t: &DecisionTable) -> String {
         calendar: None,
         inputs: t.inputs.clone(),
         levels: t.rules.clone(),
+        examples: Vec::new(),
     };
     serde_json::to_string(&m).unwrap_or_default()
 }
@@ -154,6 +158,7 @@ fn table_path(name: &str, path: &str) -> String {
 
 impl Validate for TriageFile {
     fn validate(&self, p: &mut Problems) {
+        crate::selftest::validate_cases(&self.examples, p);
         crate::rubric::validate_header(
             TRIAGE_KIND,
             &self.kind,

@@ -48,6 +48,9 @@ pub struct PriorityRubricFile {
     /// Classification rules and the Kano mapping.
     #[serde(default)]
     pub classification: ClassificationSpec,
+    /// Self-test examples, run by `csrubric test` (see [`crate::selftest::Case`]).
+    #[serde(default)]
+    pub examples: Vec<crate::selftest::Case>,
 }
 
 /// How criteria combine into a score.
@@ -437,6 +440,7 @@ pub struct KanoMapping {
 
 impl Validate for PriorityRubricFile {
     fn validate(&self, p: &mut Problems) {
+        crate::selftest::validate_cases(&self.examples, p);
         crate::rubric::validate_header(
             KIND,
             &self.kind,

@@ -42,6 +42,9 @@ pub struct RenewalPlaybookFile {
     pub adjust: Adjust,
     /// The milestones, in the order they are worked through (per path).
     pub milestones: Vec<MilestoneSpec>,
+    /// Self-test examples, run by `csrubric test` (see [`crate::selftest::Case`]).
+    #[serde(default)]
+    pub examples: Vec<crate::selftest::Case>,
 }
 
 /// How a milestone's offset is counted.
@@ -115,6 +118,7 @@ fn default_path() -> String {
 
 impl Validate for RenewalPlaybookFile {
     fn validate(&self, p: &mut Problems) {
+        crate::selftest::validate_cases(&self.examples, p);
         crate::rubric::validate_header(
             KIND,
             &self.kind,

@@ -2,14 +2,15 @@
 //! alerts file, the alerts each account fires); and `check` support for the escalation
 //! rubric kinds.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use csrubric::api::escalation::{alerts, escalate, EscalateRequest};
+use csrubric::api::{failures, Row, RowFailure};
 use csrubric::escalation::{
-    parse_instant as parse_ts, AlertRules, EscalationMatrix, SlaPolicy, ALERTS_KIND, MATRIX_KIND,
+    AlertResult, AlertRules, EscalationMatrix, LevelMatch, SlaPolicy, ALERTS_KIND, MATRIX_KIND,
     SLA_KIND,
 };
-use csrubric::input::{self, Record};
+use csrubric::input;
 use csrubric::rubric::{self, Format, RubricError};
 
 use crate::output::{OutputFormat, Report};
@@ -76,84 +77,40 @@ pub fn check(path: &Path, kind: &str, text: &str, format: Format) -> Result<Stri
     }
 }
 
-fn instant_cell(r: &Record, col: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, String> {
-    match r.text(col).filter(|s| !s.trim().is_empty()) {
-        Some(s) => parse_ts(&s).map(Some).map_err(|m| format!("`{col}`: {m}")),
-        None => Ok(None),
-    }
-}
-
 pub fn run(args: EscalateArgs) -> CliResult {
     let (text, format) = rubric::read_file(&args.matrix)?;
     let kind = rubric::peek_kind(&args.matrix.display().to_string(), &text, format)?;
     let rows = input::read_path(&args.cases)?;
-    let at = args.at.unwrap_or_else(chrono::Utc::now);
-    let alerts = kind == ALERTS_KIND;
-    let columns: &[&str] = if alerts {
-        &["id", "row", "alert", "owner", "due", "because", "error"]
-    } else {
-        &[
-            "id", "row", "level", "owner", "deadline", "matched", "error",
-        ]
-    };
-    let mut report = Report::new(columns);
-    let mut failed = 0usize;
-    let mut fail = |report: &mut Report, id: Option<String>, row: usize, message: String| {
-        failed += 1;
-        eprintln!("error: {message}");
-        let mut cells = vec![id.clone().unwrap_or_default(), row.to_string()];
-        cells.extend(std::iter::repeat_n(String::new(), columns.len() - 3));
-        cells.push(message.clone());
-        let json = serde_json::json!({"id": id, "row": row, "status": "error", "error": message});
-        report.push(cells, json, Vec::new());
-    };
-    if alerts {
+    let request = EscalateRequest { at: args.at };
+    let mut report;
+    let failed;
+    if kind == ALERTS_KIND {
         let rules = AlertRules::from_path(&args.matrix)?;
-        for row in &rows {
-            let r = match row {
-                Ok(r) => r,
-                Err(e) => {
-                    fail(&mut report, None, e.row().unwrap_or(0), e.to_string());
-                    continue;
-                }
-            };
-            let detected = match instant_cell(r, "detected_at") {
-                Ok(d) => d.unwrap_or(at),
-                Err(m) => {
-                    fail(
-                        &mut report,
-                        Some(r.id.clone()),
-                        r.row,
-                        format!("row {}: {m}", r.row),
-                    );
-                    continue;
-                }
-            };
-            match rules.evaluate(r, detected) {
-                Ok(fired) => {
-                    let json = serde_json::json!({"id": r.id, "row": r.row, "alerts": fired});
-                    let cell = |f: &dyn Fn(&csrubric::escalation::AlertResult) -> String| {
-                        fired.iter().map(f).collect::<Vec<_>>().join("; ")
+        let answer = alerts(&rules, &rows, &request);
+        let columns = ["id", "row", "alert", "owner", "due", "because", "error"];
+        report = Report::new(&columns);
+        for row in &answer {
+            let json = serde_json::to_value(row)?;
+            let cells = match row {
+                Row::Ok(a) => {
+                    let cell = |f: &dyn Fn(&AlertResult) -> String| {
+                        a.alerts.iter().map(f).collect::<Vec<_>>().join("; ")
                     };
-                    let cells = vec![
-                        r.id.clone(),
-                        r.row.to_string(),
+                    vec![
+                        a.id.clone(),
+                        a.row.to_string(),
                         cell(&|a| a.alert.clone()),
                         cell(&|a| a.owner.clone()),
                         cell(&|a| a.due.to_rfc3339()),
                         cell(&|a| a.because.clone()),
                         String::new(),
-                    ];
-                    report.push(cells, json, Vec::new());
+                    ]
                 }
-                Err((col, m)) => fail(
-                    &mut report,
-                    Some(r.id.clone()),
-                    r.row,
-                    format!("row {} (`{}`): `{col}`: {m}", r.row, r.id),
-                ),
-            }
+                Row::Failed(f) => failure_cells(f, columns.len()),
+            };
+            report.push(cells, json, Vec::new());
         }
+        failed = failures(&answer);
     } else {
         let matrix = EscalationMatrix::from_path(&args.matrix)?;
         for w in matrix.warnings() {
@@ -182,66 +139,33 @@ pub fn run(args: EscalateArgs) -> CliResult {
                 unused.into_iter().collect::<Vec<_>>().join(", ")
             );
         }
-        for row in &rows {
-            let r = match row {
-                Ok(r) => r,
-                Err(e) => {
-                    fail(&mut report, None, e.row().unwrap_or(0), e.to_string());
-                    continue;
-                }
-            };
-            let times = (|| {
-                let since = match instant_cell(r, "since")? {
-                    Some(s) => s,
-                    None => instant_cell(r, "opened_at")?.unwrap_or(at),
-                };
-                Ok::<_, String>((since, instant_cell(r, "sla_due")?))
-            })();
-            let (since, sla_due) = match times {
-                Ok(t) => t,
-                Err(m) => {
-                    fail(
-                        &mut report,
-                        Some(r.id.clone()),
-                        r.row,
-                        format!("row {}: {m}", r.row),
-                    );
-                    continue;
-                }
-            };
-            let facts: BTreeMap<String, String> = r
-                .values
-                .keys()
-                .filter_map(|k| r.text(k).map(|v| (k.clone(), v)))
-                .collect();
-            match matrix.evaluate(&facts, since, sla_due) {
-                Ok(res) => {
-                    let join = |f: &dyn Fn(&csrubric::escalation::LevelMatch) -> String| {
+        let answer = escalate(&matrix, &rows, &request);
+        let columns = [
+            "id", "row", "level", "owner", "deadline", "matched", "error",
+        ];
+        report = Report::new(&columns);
+        for row in &answer {
+            let json = serde_json::to_value(row)?;
+            let cells = match row {
+                Row::Ok(res) => {
+                    let join = |f: &dyn Fn(&LevelMatch) -> String| {
                         res.matches.iter().map(f).collect::<Vec<_>>().join("; ")
                     };
-                    let cells = vec![
-                        r.id.clone(),
-                        r.row.to_string(),
+                    vec![
+                        res.id.clone(),
+                        res.row.to_string(),
                         join(&|l| l.level.clone()),
                         join(&|l| l.owner.clone()),
                         join(&|l| l.deadline.map(|d| d.to_rfc3339()).unwrap_or_default()),
                         join(&|l| l.matched.join(", ")),
                         String::new(),
-                    ];
-                    let json = serde_json::json!({
-                        "id": r.id, "row": r.row, "hit_policy": res.hit_policy,
-                        "matches": res.matches, "matrix": res.matrix,
-                    });
-                    report.push(cells, json, Vec::new());
+                    ]
                 }
-                Err((col, m)) => fail(
-                    &mut report,
-                    Some(r.id.clone()),
-                    r.row,
-                    format!("row {} (`{}`): `{col}`: {m}", r.row, r.id),
-                ),
-            }
+                Row::Failed(f) => failure_cells(f, columns.len()),
+            };
+            report.push(cells, json, Vec::new());
         }
+        failed = failures(&answer);
     }
     report.emit(args.format)?;
     if failed > 0 {
@@ -250,4 +174,13 @@ pub fn run(args: EscalateArgs) -> CliResult {
     } else {
         Ok(Outcome::Ok)
     }
+}
+
+/// Table cells of a failed row (and its message on stderr).
+fn failure_cells(f: &RowFailure, width: usize) -> Vec<String> {
+    eprintln!("error: {}", f.error.message);
+    let mut cells = vec![f.id.clone().unwrap_or_default(), f.row.to_string()];
+    cells.resize(width - 1, String::new());
+    cells.push(f.error.message.clone());
+    cells
 }

@@ -3,8 +3,10 @@
 
 use std::path::PathBuf;
 
+use csrubric::api::history::{backtest, history, shadow, BacktestRequest, HistoryRequest};
+use csrubric::api::{failures, Row};
 use csrubric::health::HealthRubric;
-use csrubric::history::{read_snapshots, score_portfolio_history, HistoryOptions};
+use csrubric::history::read_snapshots;
 
 use crate::output::{OutputFormat, Report};
 use crate::{CliResult, Outcome};
@@ -37,119 +39,86 @@ pub fn run(args: HistoryArgs) -> CliResult {
     } else {
         "csv"
     };
-    let mut rows = Vec::new();
-    let mut failed = false;
-    for r in read_snapshots(&file, &text, format)? {
-        match r {
-            Ok(r) => rows.push(r),
-            Err(e) => {
-                eprintln!("error: {e}");
-                failed = true;
-            }
-        }
-    }
-    let options = HistoryOptions {
+    let rows = read_snapshots(&file, &text, format)?;
+    let request = HistoryRequest {
         carry_forward_days: args.carry_forward_days,
-        trend_window_days: args.window_days,
-        ..HistoryOptions::default()
+        window_days: args.window_days,
+        explain: false,
     };
-    let mut report = Report::new(&[
+    let answer = history(&rubric, &rows, &request);
+    let columns = [
         "id", "date", "score", "band", "trend", "alerts", "carried", "error",
-    ]);
-    for (id, h) in score_portfolio_history(&rubric, &rows, &options) {
-        let h = match h {
-            Ok(h) => h,
-            Err(e) => {
-                eprintln!("error: {e}");
-                failed = true;
-                report.push(
-                    vec![id.clone(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), e.to_string()],
-                    serde_json::json!({"id": id, "error": {"code": e.code(), "message": e.to_string()}}),
-                    Vec::new(),
-                );
+    ];
+    let mut report = Report::new(&columns);
+    let mut failed = failures(&answer);
+    for entry in &answer {
+        let json = serde_json::to_value(entry)?;
+        let p = match entry {
+            Row::Ok(p) => p,
+            Row::Failed(f) => {
+                eprintln!("error: {}", f.error.message);
+                let mut cells = vec![f.id.clone().unwrap_or_default()];
+                cells.resize(columns.len() - 1, String::new());
+                cells.push(f.error.message.clone());
+                report.push(cells, json, Vec::new());
                 continue;
             }
         };
-        for p in &h.points {
-            let (score, band, error) = match &p.result {
-                Ok(r) => (
-                    r.score.map(|s| s.to_string()).unwrap_or_default(),
-                    r.band.as_ref().map(|b| b.label.clone()).unwrap_or_default(),
-                    String::new(),
-                ),
-                Err(e) => {
-                    failed = true;
-                    (String::new(), String::new(), e.message.clone())
-                }
-            };
-            let trend = p
-                .trend
-                .as_ref()
-                .map(|t| {
-                    let sign = if t.delta.is_sign_positive() && !t.delta.is_zero() {
-                        "+"
-                    } else {
-                        ""
-                    };
-                    format!("{sign}{} since {}", t.delta, t.from)
-                })
-                .unwrap_or_default();
-            let alerts: Vec<String> = p.alerts.iter().map(|a| a.id.clone()).collect();
-            let carried: Vec<String> = p
-                .carried
-                .iter()
-                .map(|(c, d)| format!("{c} from {d}"))
-                .collect();
-            let details = p
-                .alerts
-                .iter()
-                .map(|a| {
-                    format!(
-                        "  alert {}: {} -> {} ({}, {})",
-                        a.id, a.message, a.protocol, a.owner, a.sla
-                    )
-                })
-                .collect();
-            report.push(
-                vec![
-                    h.id.clone(),
-                    p.date.to_string(),
-                    score,
-                    band,
-                    trend,
-                    alerts.join(" "),
-                    carried.join(", "),
-                    error,
-                ],
-                serde_json::json!({"id": h.id, "point": p}),
-                details,
-            );
+        if p.error.is_some() {
+            failed += 1;
         }
+        let trend = p
+            .trend
+            .as_ref()
+            .map(|t| {
+                let sign = if t.delta.is_sign_positive() && !t.delta.is_zero() {
+                    "+"
+                } else {
+                    ""
+                };
+                format!("{sign}{} since {}", t.delta, t.from)
+            })
+            .unwrap_or_default();
+        let alerts: Vec<String> = p.alerts.iter().map(|a| a.id.clone()).collect();
+        let carried: Vec<String> = p
+            .carried
+            .iter()
+            .map(|(c, d)| format!("{c} from {d}"))
+            .collect();
+        let details = p
+            .alerts
+            .iter()
+            .map(|a| {
+                format!(
+                    "  alert {}: {} -> {} ({}, {})",
+                    a.id, a.message, a.protocol, a.owner, a.sla
+                )
+            })
+            .collect();
+        report.push(
+            vec![
+                p.id.clone(),
+                p.date.to_string(),
+                p.score.map(|s| s.to_string()).unwrap_or_default(),
+                p.band.clone().unwrap_or_default(),
+                trend,
+                alerts.join(" "),
+                carried.join(", "),
+                p.error
+                    .as_ref()
+                    .map(|e| e.message.clone())
+                    .unwrap_or_default(),
+            ],
+            json,
+            details,
+        );
     }
     report.emit(args.format)?;
-    Ok(if failed {
+    Ok(if failed > 0 {
         Outcome::RowsFailed
     } else {
         Outcome::Ok
     })
-}
-
-/// Reads accounts, reporting bad rows on stderr; `failed` is set when any row is bad.
-fn read_accounts(
-    path: &std::path::Path,
-    failed: &mut bool,
-) -> Result<Vec<csrubric::input::Record>, Box<dyn std::error::Error>> {
-    let mut out = Vec::new();
-    for r in csrubric::input::read_path(path)? {
-        match r {
-            Ok(r) => out.push(r),
-            Err(e) => {
-                eprintln!("error: {e}");
-                *failed = true;
-            }
-        }
-    }
-    Ok(out)
 }
 
 #[derive(clap::Args)]
@@ -172,13 +141,8 @@ pub struct ShadowArgs {
 pub fn run_shadow(args: ShadowArgs) -> CliResult {
     let current = HealthRubric::from_path(&args.current)?;
     let candidate = HealthRubric::from_path(&args.candidate)?;
-    let mut failed = false;
-    let accounts = read_accounts(&args.input, &mut failed)?;
-    let options = csrubric::health::ScoreOptions {
-        as_of: None,
-        what_it_takes: false,
-    };
-    let rows = csrubric::history::shadow(&current, &candidate, &accounts, &options);
+    let rows = csrubric::input::read_path(&args.input)?;
+    let answer = shadow(&current, &candidate, &rows);
     let mut report = Report::new(&[
         "id",
         "current_score",
@@ -191,8 +155,22 @@ pub fn run_shadow(args: ShadowArgs) -> CliResult {
         Ok(r) => r.score.map(|s| s.to_string()).unwrap_or_default(),
         Err(e) => format!("error: {}", e.code),
     };
-    let changed = rows.iter().filter(|r| r.band_changed).count();
-    for r in rows.iter().filter(|r| args.all || r.band_changed) {
+    let mut changed = 0;
+    let mut compared = 0;
+    for row in &answer {
+        let r = match row {
+            Row::Ok(r) => r,
+            Row::Failed(f) => {
+                eprintln!("error: {}", f.error.message);
+                continue;
+            }
+        };
+        compared += 1;
+        if r.band_changed {
+            changed += 1;
+        } else if !args.all {
+            continue;
+        }
         report.push(
             vec![
                 r.id.clone(),
@@ -208,12 +186,11 @@ pub fn run_shadow(args: ShadowArgs) -> CliResult {
     }
     report.emit(args.format)?;
     eprintln!(
-        "{changed} of {} accounts change band ({} -> {})",
-        rows.len(),
+        "{changed} of {compared} accounts change band ({} -> {})",
         current.stamp().version,
         candidate.stamp().version
     );
-    Ok(if failed {
+    Ok(if failures(&answer) > 0 {
         Outcome::RowsFailed
     } else {
         Outcome::Ok
@@ -234,32 +211,13 @@ pub struct BacktestArgs {
 /// `csrubric backtest RUBRIC ACCOUNTS`: ROC AUC and churn rate per band.
 pub fn run_backtest(args: BacktestArgs) -> CliResult {
     let rubric = HealthRubric::from_path(&args.rubric)?;
-    let mut failed = false;
-    let accounts = read_accounts(&args.input, &mut failed)?;
-    let mut outcomes = std::collections::BTreeMap::new();
-    for a in &accounts {
-        let Some(cell) = a.text("churned") else {
-            continue;
-        };
-        let churned = match cell.trim().to_ascii_lowercase().as_str() {
-            "true" | "yes" | "y" | "1" => true,
-            "false" | "no" | "n" | "0" => false,
-            other => {
-                eprintln!(
-                    "error: account `{}`: `churned` = `{other}` is not true/false",
-                    a.id
-                );
-                failed = true;
-                continue;
-            }
-        };
-        outcomes.insert(a.id.clone(), churned);
+    let rows = csrubric::input::read_path(&args.input)?;
+    let answer = backtest(&rubric, &rows, &BacktestRequest::default())?;
+    for f in &answer.failed {
+        eprintln!("error: {}", f.error.message);
     }
-    let options = csrubric::health::ScoreOptions {
-        as_of: None,
-        what_it_takes: false,
-    };
-    let bt = csrubric::history::backtest(&rubric, &accounts, &outcomes, &options)?;
+    let failed = !answer.failed.is_empty();
+    let bt = &answer.backtest;
     let mut report = Report::new(&["band", "accounts", "churned", "churn_rate_pct"]);
     for b in &bt.bands {
         report.push(
@@ -274,7 +232,7 @@ pub fn run_backtest(args: BacktestArgs) -> CliResult {
         );
     }
     if args.format == OutputFormat::Json {
-        println!("{}", serde_json::to_string_pretty(&bt)?);
+        println!("{}", serde_json::to_string_pretty(&answer)?);
     } else {
         report.emit(args.format)?;
         println!(

@@ -2,9 +2,11 @@
 
 use std::path::PathBuf;
 
-use csrubric::input::{self, Record};
-use csrubric::priority::{PriorityResult, PriorityRubric, RankOptions};
-use rust_decimal::Decimal;
+use csrubric::api::priority::{prioritize, PrioritizeRequest, Ranked};
+use csrubric::api::{failures, Row};
+use csrubric::decimal::Dec;
+use csrubric::input;
+use csrubric::priority::PriorityRubric;
 
 use crate::output::{OutputFormat, Report};
 use crate::{CliResult, Outcome};
@@ -30,47 +32,28 @@ pub struct PrioritizeArgs {
     classification: Option<String>,
     /// Keep requests scoring at least this.
     #[arg(long, value_parser = parse_score)]
-    min_score: Option<Decimal>,
+    min_score: Option<Dec>,
     /// Also show each score as a percent of the best kept score (never used for ordering).
     #[arg(long)]
     relative: bool,
 }
 
-fn parse_score(s: &str) -> Result<Decimal, String> {
-    csrubric::decimal::parse_decimal(s)
+fn parse_score(s: &str) -> Result<Dec, String> {
+    csrubric::decimal::parse_decimal(s).map(Dec)
 }
 
 pub fn run(args: PrioritizeArgs) -> CliResult {
     let rubric = PriorityRubric::from_path(&args.rubric)?;
-    if let Some(c) = &args.classification {
-        if c.trim() != "unclassified" && csrubric::priority::Class::parse(c).is_none() {
-            return Err(format!("`--classification {c}`: expected must_have, performance_enhancer, delighter, hygiene_factor or unclassified").into());
-        }
-    }
     let rows = input::read_path(&args.input)?;
-    let mut failed = 0usize;
-    let mut requests: Vec<Record> = Vec::new();
-    let mut input_errors = Vec::new();
-    for row in rows {
-        match row {
-            Ok(r) => requests.push(r),
-            Err(e) => input_errors.push(e),
-        }
-    }
-    let options = RankOptions {
+    let request = PrioritizeRequest {
         vertical: args.vertical.clone(),
         classification: args.classification.clone(),
         min_score: args.min_score,
         relative: args.relative,
+        explain: args.explain,
     };
-    let ranking = rubric.rank(&requests, &options);
+    let answer = prioritize(&rubric, &rows, &request)?;
 
-    let criteria: Vec<String> = rubric
-        .spec()
-        .criteria
-        .iter()
-        .map(|c| c.id.clone())
-        .collect();
     let mut columns = vec![
         "rank",
         "id",
@@ -85,70 +68,44 @@ pub fn run(args: PrioritizeArgs) -> CliResult {
     let explain_csv = args.explain && args.format == OutputFormat::Csv;
     let mut extra = Vec::new();
     if explain_csv {
-        for c in &criteria {
-            extra.push(format!("{c}.value"));
-            extra.push(format!("{c}.contribution"));
+        for c in &rubric.spec().criteria {
+            extra.push(format!("{}.value", c.id));
+            extra.push(format!("{}.contribution", c.id));
         }
         extra.push("classified_by".into());
     }
     columns.extend(extra.iter().map(String::as_str));
     let mut report = Report::new(&columns);
-    for r in &ranking.ranked {
-        push_result(&mut report, r, &args, explain_csv);
-    }
-    let mut errors: Vec<(Option<String>, usize, &'static str, String)> = input_errors
-        .iter()
-        .map(|e| (None, e.row().unwrap_or(0), e.code(), e.to_string()))
-        .collect();
-    for e in &ranking.failed {
-        let row = requests
-            .iter()
-            .find(|r| r.id == e.request_id())
-            .map_or(0, |r| r.row);
-        errors.push((
-            Some(e.request_id().to_string()),
-            row,
-            e.code(),
-            e.to_string(),
-        ));
-    }
-    errors.sort_by_key(|e| e.1);
-    for (id, row, code, message) in errors {
-        failed += 1;
-        eprintln!("error: {message}");
-        let mut cells = vec![String::new(), id.clone().unwrap_or_default()];
-        cells.extend(std::iter::repeat_n(
-            String::new(),
-            columns.len() - 3 - extra.len(),
-        ));
-        cells.push(message.clone());
-        cells.extend(std::iter::repeat_n(String::new(), extra.len()));
-        let json = serde_json::json!({
-            "id": id, "row": row, "rank": null, "score": null, "classification": null,
-            "cross_vertical_tier": null, "status": "error",
-            "error": { "code": code, "message": message },
-        });
-        report.push(cells, json, Vec::new());
+    for row in &answer {
+        let json = serde_json::to_value(row)?;
+        match row {
+            Row::Ok(r) => push_result(&mut report, r, json, explain_csv),
+            Row::Failed(f) => {
+                eprintln!("error: {}", f.error.message);
+                let mut cells = vec![String::new(), f.id.clone().unwrap_or_default()];
+                cells.resize(columns.len() - 1 - extra.len(), String::new());
+                cells.push(f.error.message.clone());
+                cells.resize(columns.len(), String::new());
+                report.push(cells, json, Vec::new());
+            }
+        }
     }
     report.emit(args.format)?;
-    if ranking.filtered_out > 0 {
-        eprintln!(
-            "note: {} requests left out by the filters",
-            ranking.filtered_out
-        );
+    let failed = failures(&answer);
+    let filtered_out = rows.len() - answer.len();
+    if filtered_out > 0 {
+        eprintln!("note: {filtered_out} requests left out by the filters");
     }
     if failed > 0 {
-        eprintln!(
-            "{failed} of {} rows failed",
-            requests.len() + input_errors.len()
-        );
+        eprintln!("{failed} of {} rows failed", rows.len());
         Ok(Outcome::RowsFailed)
     } else {
         Ok(Outcome::Ok)
     }
 }
 
-fn push_result(report: &mut Report, r: &PriorityResult, args: &PrioritizeArgs, explain_csv: bool) {
+fn push_result(report: &mut Report, ranked: &Ranked, json: serde_json::Value, explain_csv: bool) {
+    let r = &ranked.result;
     let tier = r.cross_vertical_tier.map(|t| t.as_str());
     let mut cells = vec![
         r.rank.to_string(),
@@ -157,7 +114,7 @@ fn push_result(report: &mut Report, r: &PriorityResult, args: &PrioritizeArgs, e
         r.classification.label().to_string(),
         tier.unwrap_or("").to_string(),
     ];
-    if args.relative {
+    if ranked.relative {
         cells.push(r.relative.map(|x| x.to_string()).unwrap_or_default());
     }
     cells.push(String::new());
@@ -168,29 +125,8 @@ fn push_result(report: &mut Report, r: &PriorityResult, args: &PrioritizeArgs, e
         }
         cells.push(r.classification.by.clone());
     }
-    let mut json = serde_json::json!({
-        "id": r.id, "row": r.row, "rank": r.rank, "score": r.score,
-        "classification": r.classification.label(),
-        "cross_vertical_tier": tier,
-        "rubric": r.rubric,
-    });
-    if let Some(obj) = json.as_object_mut() {
-        if args.relative {
-            obj.insert("relative".into(), serde_json::json!(r.relative));
-        }
-        if args.explain {
-            obj.insert("raw_score".into(), serde_json::json!(r.raw_score));
-            obj.insert("contributions".into(), serde_json::json!(r.contributions));
-            obj.insert(
-                "classification_detail".into(),
-                serde_json::json!(r.classification),
-            );
-            obj.insert("verticals".into(), serde_json::json!(r.verticals));
-            obj.insert("submitted".into(), serde_json::json!(r.submitted));
-        }
-    }
     let mut details = Vec::new();
-    if args.explain {
+    if ranked.explain {
         for c in &r.contributions {
             let eff = if c.effective == c.value {
                 String::new()

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use csrubric::escalation::{ClockState, SlaPolicies, SlaPolicy, SlaResult, Ticket};
+use csrubric::api::escalation::sla_versions;
+use csrubric::api::{failures, Row};
+use csrubric::escalation::{ClockState, SlaPolicies, SlaPolicy, SlaResult};
 use csrubric::input;
 
 use crate::output::{OutputFormat, Report};
@@ -48,33 +50,22 @@ pub fn run(args: SlaArgs) -> CliResult {
     }
     let policy = SlaPolicies::new(versions)?;
     let rows = input::read_path(&args.tickets)?;
-    let at = args.at.unwrap_or_else(chrono::Utc::now);
+    let answer = sla_versions(&policy, &rows, args.at.unwrap_or_else(chrono::Utc::now));
     let mut report = Report::new(COLUMNS);
-    let mut failed = 0usize;
-    for row in &rows {
-        let result = match row {
-            Err(e) => Err((None, e.row().unwrap_or(0), e.code(), e.to_string())),
-            Ok(r) => Ticket::from_record(r)
-                .and_then(|t| policy.evaluate(&t, at))
-                .map_err(|e| (Some(r.id.clone()), r.row, e.code(), e.to_string())),
-        };
-        match result {
-            Ok(s) => push(&mut report, &s),
-            Err((id, row, code, message)) => {
-                failed += 1;
-                eprintln!("error: {message}");
-                let mut cells = vec![id.clone().unwrap_or_default(), row.to_string()];
-                cells.extend(std::iter::repeat_n(String::new(), COLUMNS.len() - 3));
-                cells.push(message.clone());
-                let json = serde_json::json!({
-                    "id": id, "row": row, "status": "error",
-                    "error": { "code": code, "message": message },
-                });
-                report.push(cells, json, Vec::new());
+    for row in &answer {
+        match row {
+            Row::Ok(s) => push(&mut report, s),
+            Row::Failed(f) => {
+                eprintln!("error: {}", f.error.message);
+                let mut cells = vec![f.id.clone().unwrap_or_default(), f.row.to_string()];
+                cells.resize(COLUMNS.len() - 1, String::new());
+                cells.push(f.error.message.clone());
+                report.push(cells, serde_json::to_value(f)?, Vec::new());
             }
         }
     }
     report.emit(args.format)?;
+    let failed = failures(&answer);
     if failed > 0 {
         eprintln!("{failed} of {} rows failed", rows.len());
         Ok(Outcome::RowsFailed)

@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use csrubric::rubric::{self, RubricError};
+use csrubric::api::AnyRubric;
+use csrubric::rubric::RubricError;
 
 use crate::{CliResult, Outcome};
 
@@ -60,21 +61,6 @@ pub fn run(args: TestArgs) -> CliResult {
 }
 
 fn load(path: &std::path::Path) -> Result<Vec<csrubric::selftest::ExampleOutcome>, RubricError> {
-    let (text, format) = rubric::read_file(path)?;
-    let file = path.display().to_string();
-    match rubric::peek_kind(&file, &text, format)?.as_str() {
-        csrubric::health::KIND => {
-            let r = csrubric::health::HealthRubric::from_str_with_format(&file, &text, format)?;
-            Ok(csrubric::selftest::run_examples(&r))
-        }
-        other => Err(RubricError::Invalid {
-            file,
-            problems: vec![rubric::Problem {
-                path: "kind".into(),
-                message: format!("`csrubric test` has no examples runner for kind `{other}`"),
-                line: None,
-                column: None,
-            }],
-        }),
-    }
+    let rubric = AnyRubric::from_path(path)?;
+    Ok(csrubric::selftest::run(&rubric, &csrubric::rubric::read_from_disk).examples)
 }
