@@ -500,7 +500,7 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
 /// use csrubric::input::read_json_value;
 /// let rows = read_json_value("<input>", &serde_json::json!([{"id": "a", "x": 1}, {"id": "a"}]))?;
 /// assert!(rows[0].is_ok());
-/// assert_eq!(rows[1].as_ref().unwrap_err().code(), "duplicate_id");
+/// assert!(rows[1].as_ref().unwrap_err().to_string().contains("duplicate id `a`"));
 /// assert!(read_json_value("<input>", &serde_json::json!({"id": "a"})).is_err());
 /// # Ok::<(), csrubric::input::InputError>(())
 /// ```

@@ -121,9 +121,10 @@ pub struct EscalationRow {
 /// use csrubric::input::read_csv;
 /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/escalation/cradle-to-grave.toml");
 /// let matrix = EscalationMatrix::from_path(path.as_ref())?;
-/// let rows = read_csv("c.csv", "id,health\nc1,45\nc2,high\n")?;
+/// let rows = read_csv("c.csv", "id,category\nc1,performance_issue\nc2,weather\n")?;
 /// let answer = escalate(&matrix, &rows, &EscalateRequest::default());
-/// assert!(answer[0].ok().is_some());
+/// // Seed 004: performance issues are a technical (Level 2) escalation.
+/// assert_eq!(answer[0].ok().unwrap().matches[0].level, "Level 2");
 /// assert_eq!(answer[1].failure().unwrap().error.code, "invalid_input");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -23,9 +23,9 @@
 //! let rubric = AnyRubric::from_path(path.as_ref())?;
 //! assert_eq!(rubric.kind(), "priority");
 //! assert_eq!(rubric.ops(), ["prioritize", "test"]);
-//! // The seed 000 case study (section 10.2): 5, 4, 3, 4, 4 gives 4.20.
+//! // Seed 000's case study: 5*.30 + 4*.25 + 4*.20 + (6-2)*.15 + 3*.10 = 4.20
 //! let rows = json!([{ "id": "HLT-101", "customer_impact": 5, "strategic_alignment": 4,
-//!     "implementation_effort": 3, "revenue_impact": 4, "cross_vertical_applicability": 4 }]);
+//!     "revenue_impact": 4, "implementation_effort": 2, "cross_vertical_value": 3 }]);
 //! let answer = rubric.run_json("prioritize", &rows, &json!({}))?;
 //! assert_eq!(answer[0]["score"], "4.20");
 //! # Ok::<(), Box<dyn std::error::Error>>(())

@@ -13,6 +13,7 @@ mod output;
 mod playbook;
 mod prioritize;
 mod renewals;
+mod run;
 mod score;
 mod sla;
 mod test;
@@ -47,6 +48,8 @@ enum Command {
     Kpi(kpi::KpiArgs),
     /// Journey stage, owner, segment, advocacy level and next touch point per account.
     Journey(journey::JourneyArgs),
+    /// Any operation of any rubric, as JSON (what the Python and WASM bindings call).
+    Run(run::RunArgs),
     /// Run the `[[examples]]` of rubric files: `N passed, N failed`, a diff per failure.
     Test(test::TestArgs),
     /// Score dated snapshots per account: trend and alerts on each date.
@@ -83,6 +86,7 @@ fn main() -> ExitCode {
         Command::Kpi(args) => kpi::run(args),
         Command::Journey(args) => journey::run(args),
         Command::Test(args) => test::run(args),
+        Command::Run(args) => run::run(args),
         Command::History(args) => history::run(args),
         Command::Shadow(args) => history::run_shadow(args),
         Command::Backtest(args) => history::run_backtest(args),
