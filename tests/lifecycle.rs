@@ -812,3 +812,219 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------- one entry point (api)
+
+use csrubric::api::lifecycle::{journey, JourneyRequest};
+use csrubric::api::{parse_options, AnyRubric};
+use serde_json::{json, Value};
+
+fn load_any(path: &str) -> AnyRubric {
+    AnyRubric::from_path(&root().join("rubrics").join(path)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn renewals_through_the_api_date_the_seed_milestones() {
+    let p = load_any("renewal/slavkokernel.toml");
+    assert_eq!(p.ops(), ["renewals", "test"]);
+    let rows = json!([
+        {"id": "bad", "start": "2026-01-01", "end": "2026-13-01"},
+        {"id": "northwind", "start": "2026-07-01", "end": "2027-06-30", "notice_days": 60},
+        {"id": "stark", "start": "2026-02-01", "end": "2027-01-31", "completed": "renewal_planning"},
+    ]);
+    let out = p
+        .run_json("renewals", &rows, &json!({"today": "2026-11-23"}))
+        .unwrap();
+    let out = out.as_array().unwrap();
+    assert_eq!(out.len(), 3, "no row is dropped");
+    // Sorted by the next due milestone. stark ends 2027-01-31; its next milestone is the
+    // renewal negotiation, 60 days before: 31 days back is 2026-12-31, 29 more 2026-12-02.
+    assert_eq!(out[0]["id"], "stark");
+    assert_eq!(out[0]["next_due"], "2026-12-02");
+    // northwind: 180 days before 2027-06-30 is 2027-01-01 (seed 001: "180 days
+    // pre-renewal"); 60 days' notice: 2027-05-01; 7 + 31 + 31 + 28 + 31 + 30 + 31 + 30 =
+    // 219 days to the renewal.
+    assert_eq!(out[1]["id"], "northwind");
+    assert_eq!(out[1]["next_milestone"], "renewal_planning");
+    assert_eq!(out[1]["next_due"], "2027-01-01");
+    assert_eq!(out[1]["notice_deadline"], "2027-05-01");
+    assert_eq!(out[1]["days_to_renewal"], 219);
+    // The failed row stays in the answer (after the dated ones), in the uniform shape.
+    assert_eq!(out[2]["id"], "bad");
+    assert_eq!(out[2]["row"], 1);
+    assert_eq!(out[2]["status"], "error");
+    assert_eq!(out[2]["error"]["code"], "renewal_bad_value");
+    assert!(out[2]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("`2026-13-01` is not a date"));
+}
+
+#[test]
+fn renewal_options_are_checked_by_name() {
+    let p = load_any("renewal/slavkokernel.toml");
+    let rows = json!([{"id": "a", "start": "2026-01-01", "end": "2026-12-31"}]);
+    let err = p
+        .run_json("renewals", &rows, &json!({"today": "2026-02-30"}))
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_options");
+    assert_eq!(
+        err.to_string(),
+        "`renewals` options: `today`: `2026-02-30` is not a date (expected YYYY-MM-DD, such as 2026-11-23)"
+    );
+    let err = p
+        .run_json("renewals", &rows, &json!({"todya": "2026-11-23"}))
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_options");
+    assert!(err.to_string().contains("unknown field `todya`"), "{err}");
+    let err = p
+        .run_json(
+            "renewals",
+            &rows,
+            &json!({"calendar": "no/such/calendar.toml"}),
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("no/such/calendar.toml: cannot read"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_playbook_on_working_days_needs_the_calendar_option() {
+    // Seed 001's playbook with every date moved back to a working day (`adjust` is a
+    // top-level key: it goes before the first milestone table).
+    let text = std::fs::read_to_string(root().join("rubrics/renewal/slavkokernel.toml"))
+        .unwrap()
+        .replacen(
+            "\n[[milestones]]",
+            "\nadjust = \"previous_working_day\"\n[[milestones]]",
+            1,
+        );
+    let p = AnyRubric::load(
+        "adjusted.toml",
+        &text,
+        csrubric::rubric::Format::Toml,
+        &csrubric::rubric::read_from_disk,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rows = json!([{"id": "n", "start": "2026-07-01", "end": "2027-06-30"}]);
+    let err = p
+        .run_json("renewals", &rows, &json!({"today": "2026-11-23"}))
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_options");
+    assert!(err.to_string().contains("`calendar`"), "{err}");
+    let calendar = root().join("rubrics/calendars/business-hours-berlin.toml");
+    let out = p
+        .run_json(
+            "renewals",
+            &rows,
+            &json!({"today": "2026-11-23", "calendar": calendar}),
+        )
+        .unwrap();
+    // 180 days before 2027-06-30 is Friday 2027-01-01, New Year's Day in the Berlin
+    // calendar: moved back to Thursday 2026-12-31.
+    assert_eq!(out[0]["next_due"], "2026-12-31");
+}
+
+/// The example portfolio of the README's KPI section (examples/kpi/accounts.csv), as JSON.
+fn kpi_accounts() -> Value {
+    json!([
+        {"id": "acme", "mrr_start": 10000, "mrr_end": 12500, "nps": 10, "csat": 5, "ces": 6, "health": 88, "value_realized": "yes"},
+        {"id": "northwind", "mrr_start": 8000, "mrr_end": 8000, "nps": 9, "csat": 5, "ces": 5, "health": 82, "value_realized": "yes"},
+        {"id": "globex", "mrr_start": 5000, "mrr_end": 4500, "nps": 7, "csat": 4, "ces": 4, "health": 71, "value_realized": "yes"},
+        {"id": "initech", "mrr_start": 3000, "mrr_end": 0, "churned": "yes", "nps": 3, "csat": 2, "ces": 2, "health": 41, "value_realized": "no"},
+        {"id": "umbrella", "mrr_start": 2000, "mrr_end": 2600, "nps": 9, "csat": 4, "ces": 6, "health": 79, "value_realized": "yes"},
+        {"id": "hooli", "mrr_end": 1500, "nps": 8, "csat": 4, "ces": 5, "health": 65, "time_to_first_value_days": 28},
+        {"id": "stark", "mrr_end": 2500, "nps": 10, "csat": 5, "ces": 7, "health": 90, "time_to_first_value_days": 35},
+    ])
+}
+
+#[test]
+fn kpi_through_the_api_matches_the_hand_calculation() {
+    let k = load_any("kpi/slavkokernel.toml");
+    let mut rows = kpi_accounts();
+    rows.as_array_mut()
+        .unwrap()
+        .push(json!({"id": "oops", "nps": 11}));
+    let out = k.run_json("kpi", &rows, &Value::Null).unwrap();
+    let kpi = |name: &str| {
+        out["kpis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["kpi"] == name)
+            .unwrap()
+            .clone()
+    };
+    // start 28000, end 12500 + 8000 + 4500 + 0 + 2600 = 27600: NRR 98.571..% -> 98.57;
+    // GRR (28000 - 500 - 3000) / 28000 = 87.50; NPS 4 promoters - 1 detractor of 7 = 42.86.
+    assert_eq!(kpi("nrr")["value"], "98.57");
+    assert_eq!(kpi("nrr")["target"]["status"], "missed"); // > 110
+    assert_eq!(kpi("grr")["value"], "87.50");
+    assert_eq!(kpi("nps")["value"], "42.86");
+    assert_eq!(out["rows"], 7);
+    // The NPS of 11 is left out of every KPI and listed as a failed row.
+    assert_eq!(
+        out["rejected"],
+        json!([{"id": "oops", "row": 8, "status": "error", "error": {
+            "code": "kpi_bad_value", "message": "row 8 (account `oops`): `nps`: `11` is outside 0-10"}}])
+    );
+    assert_eq!(out["rubric"]["id"], "kpi/slavkokernel");
+    let err = k
+        .run_json("kpi", &rows, &json!({"rounding": 3}))
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_options");
+}
+
+#[test]
+fn journey_through_the_api_places_the_readme_accounts() {
+    let rows = csrubric::api::rows_from_json(
+        "<input>",
+        &json!([
+            {"id": "acme", "signed": "2025-10-01", "go_live": "2026-01-12", "contract_end": "2027-01-11",
+             "employees": 2400, "strategic": "yes", "nps": 10, "success": "exceptional"},
+            {"id": "northwind", "signed": "2026-06-01", "go_live": "2026-09-07", "contract_end": "2027-09-06",
+             "employees": 450, "strategic": "no", "nps": 9, "success": "exceeded"},
+            {"id": "nolive", "employees": 10},
+        ]),
+    )
+    .unwrap();
+    let request: JourneyRequest =
+        parse_options("journey", &json!({"today": "2026-11-23"})).unwrap();
+    let out = serde_json::to_value(journey(&rows, &request)).unwrap();
+    // acme: 90 days before 2027-01-11 is 2026-10-13, so on 2026-11-23 it is in stage 6;
+    // strategic accounts have monthly success reviews from go-live (the 12th): next Dec 12.
+    assert_eq!(out[0]["stage"]["number"], 6);
+    assert_eq!(out[0]["stage"]["stage"], "Renewal or Transition");
+    assert_eq!(out[0]["engagement"]["segment"], "enterprise");
+    assert_eq!(out[0]["tier"], "strategic");
+    assert_eq!(out[0]["advocacy"], "champion");
+    assert_eq!(out[0]["next_touch_point"]["kind"], "success_review");
+    assert_eq!(out[0]["next_touch_point"]["date"], "2026-12-12");
+    // northwind went live 2026-09-07: adoption runs three months, to 2026-12-07, which is
+    // also its first quarterly business review.
+    assert_eq!(out[1]["stage"]["stage"], "Adoption");
+    assert_eq!(out[1]["engagement"]["segment"], "mid_market");
+    assert_eq!(out[1]["advocacy"], "happy");
+    assert_eq!(out[1]["next_touch_point"]["date"], "2026-12-07");
+    // A row without go-live fails in its place.
+    assert_eq!(
+        out[2],
+        json!({"id": "nolive", "row": 3, "status": "error", "error": {
+            "code": "invalid_input", "message": "row 3 (account `nolive`): missing `go_live`"}})
+    );
+    // Seed 001's map, by the CLI's name: acme is in phase 5.
+    let request: JourneyRequest = parse_options(
+        "journey",
+        &json!({"today": "2026-11-23", "map": "slavkokernel"}),
+    )
+    .unwrap();
+    let out = journey(&rows, &request);
+    assert_eq!(out[0].ok().unwrap().stage.number, 5);
+    for bad in [json!({"today": "23.11.2026"}), json!({"map": "seed-004"})] {
+        let err = parse_options::<JourneyRequest>("journey", &bad).unwrap_err();
+        assert_eq!(err.code(), "invalid_options", "{bad}");
+    }
+}

@@ -838,3 +838,242 @@ fn exit_conditions_respect_direction_and_window() {
         ExitStatus::Missed
     );
 }
+
+// ---------------------------------------------------------------- one entry point (api)
+
+use csrubric::api::AnyRubric;
+use serde_json::{json, Value};
+
+fn load_any(name: &str) -> AnyRubric {
+    AnyRubric::from_path(&rubric_path(&format!("playbooks/{name}.toml")))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn plan_through_the_api_dates_the_standard_package_and_its_status() {
+    let t = load_any("slavkokernel-implementation");
+    assert_eq!(t.ops(), ["plan", "test"]);
+    let options = json!({"kickoff": "2027-01-04", "package": "standard", "as_of": "2027-01-20",
+        "done": ["Project Kickoff", "Success Planning"]});
+    let out = t.run_json("plan", &Value::Null, &options).unwrap();
+    // Standard 8-10 weeks, planned to 10 = 50 working days from Monday 2027-01-04 (no
+    // holiday before March): go-live on the 50th, 2027-03-12; at 8 weeks, the 40th.
+    let go_live = nth_working_day(date("2027-01-04"), 50);
+    assert_eq!(go_live, date("2027-03-12"));
+    assert_eq!(out["plan"]["go_live"], go_live.to_string());
+    assert_eq!(
+        out["plan"]["go_live_range"],
+        json!([
+            nth_working_day(date("2027-01-04"), 40).to_string(),
+            go_live.to_string()
+        ])
+    );
+    assert_eq!(out["plan"]["planned_weeks"], 10);
+    // Prepare (weeks 1-2) ended Friday 01-15; on Wednesday 01-20 its three activities not
+    // done are 3 working days late (18, 19, 20), which moves go-live 3 working days: 03-17.
+    let status = &out["status"];
+    assert_eq!(status["state"], "in_progress");
+    assert_eq!(status["current_phase"], "Implement");
+    let late: Vec<&str> = status["late"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["activity"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        late,
+        [
+            "Technical Discovery",
+            "Environment Setup",
+            "Data Assessment"
+        ]
+    );
+    assert!(status["late"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| l["working_days_late"] == 3));
+    assert_eq!(status["projected_go_live"], "2027-03-17");
+    // Without `as_of` there is no status.
+    let out = t
+        .run_json("plan", &Value::Null, &json!({"kickoff": "2027-01-04"}))
+        .unwrap();
+    assert_eq!(out["status"], Value::Null);
+}
+
+#[test]
+fn plan_options_and_request_errors_are_named() {
+    let t = load_any("slavkokernel-implementation");
+    let err = |rows: Value, options: Value| t.run_json("plan", &rows, &options).unwrap_err();
+    let e = err(Value::Null, json!({"package": "standard"}));
+    assert_eq!(e.code(), "invalid_options");
+    assert!(e.to_string().contains("`kickoff`"), "{e}");
+    let e = err(Value::Null, json!({"kickoff": "2027-02-30"}));
+    assert_eq!(e.code(), "invalid_options");
+    assert!(
+        e.to_string()
+            .starts_with("`plan` options: `kickoff`: `2027-02-30` is not a date"),
+        "{e}"
+    );
+    let e = err(
+        Value::Null,
+        json!({"kickoff": "2027-01-04", "pakage": "standard"}),
+    );
+    assert!(e.to_string().contains("unknown field `pakage`"), "{e}");
+    let e = err(
+        Value::Null,
+        json!({"kickoff": "2027-01-04", "done": ["Project Kickoff"]}),
+    );
+    assert!(e.to_string().contains("`done` needs `as_of`"), "{e}");
+    let e = err(json!([{"id": "x"}]), json!({"kickoff": "2027-01-04"}));
+    assert!(e.to_string().contains("takes no input rows"), "{e}");
+    // A package the template does not have: the whole request fails with the domain code.
+    let e = err(
+        Value::Null,
+        json!({"kickoff": "2027-01-04", "package": "huge"}),
+    );
+    assert_eq!(e.code(), "unknown_value");
+    assert!(
+        e.to_string()
+            .starts_with("package `huge` is not in the rubric"),
+        "{e}"
+    );
+}
+
+#[test]
+fn triage_through_the_api_keeps_a_failed_ticket_in_place() {
+    let t = load_any("slavkokernel-triage");
+    let rows = json!([
+        {"id": "T-100", "system_down": "true", "impact": "severe", "workaround": "false",
+         "category": "outage", "tier": "enterprise"},
+        {"id": "T-106", "system_down": "false", "impact": "huge", "category": "technical",
+         "tier": "standard"},
+        {"id": "T-105", "system_down": "false", "impact": "minimal", "category": "billing",
+         "tier": "enterprise"},
+    ]);
+    let out = t.run_json("triage", &rows, &json!({})).unwrap();
+    // Seed 001: a production system down is P1 (rule 1); an enterprise outage goes to the
+    // senior engineer (routing rule 2).
+    assert_eq!(out[0]["priority"], "P1");
+    assert_eq!(out[0]["priority_rule"], 1);
+    assert_eq!(out[0]["owner"], "Senior Technical Support Engineer");
+    assert_eq!(out[0]["route_rule"], 2);
+    // `huge` is no impact value: that ticket's error, in its place.
+    assert_eq!(out[1]["id"], "T-106");
+    assert_eq!(out[1]["row"], 2);
+    assert_eq!(out[1]["status"], "error");
+    assert_eq!(out[1]["error"]["code"], "invalid_input");
+    assert!(out[1]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("row 2 (`T-106`): `impact`: `huge`"));
+    // Minimal impact is P4; billing matches no routing rule: the explicit fallback.
+    assert_eq!(out[2]["priority"], "P4");
+    assert_eq!(out[2]["fallback"], true);
+    assert_eq!(out[2]["route_rule"], Value::Null);
+    assert_eq!(out[2]["team"], "Support Operations");
+    // The load-time gap warning, with its rubric path.
+    let w = t.warnings();
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].path, "routing.rules");
+    assert!(w[0].message.contains("32 input combination(s)"), "{w:?}");
+    assert_eq!(
+        t.run_json("triage", &rows, &json!({"strict": true}))
+            .unwrap_err()
+            .code(),
+        "invalid_options"
+    );
+}
+
+#[test]
+fn capacity_through_the_api_takes_the_roster_as_an_option() {
+    let c = load_any("slavkokernel-capacity");
+    // 17 enterprise accounts at 5-8 per CSM: ceil(17/8) = 3 to ceil(17/5) = 4 CSMs; one
+    // more row has no segment, so it is left out.
+    let mut rows: Vec<Value> = (1..=17)
+        .map(|i| json!({"id": format!("A-{i}"), "segment": "enterprise", "csm": "Ana"}))
+        .collect();
+    rows.insert(3, json!({"id": "A-x", "csm": "Ana"}));
+    let roster = json!([{"id": "Ana", "role": "CSM (Enterprise)"}, {"id": "Bo"}]);
+    let out = c
+        .run_json("capacity", &Value::Array(rows), &json!({"roster": roster}))
+        .unwrap();
+    let report = &out["report"];
+    assert_eq!(report["accounts"], 17);
+    let enterprise = &report["roles"][0];
+    assert_eq!(enterprise["role"], "CSM (Enterprise)");
+    assert_eq!(
+        (&enterprise["min_headcount"], &enterprise["max_headcount"]),
+        (&json!(3), &json!(4))
+    );
+    // One enterprise CSM on the roster, three needed at least: short by 2; Ana carries 17
+    // accounts where the ratio allows 8.
+    assert_eq!(enterprise["roster"], 1);
+    assert_eq!(enterprise["status"], "short by 2");
+    assert_eq!(report["overloaded"][0]["accounts"], 17);
+    // Failed rows: the portfolio's first (in place of nothing: the report counts the
+    // others), then the roster's, named as such.
+    assert_eq!(
+        out["errors"],
+        json!([
+            {"id": "A-x", "row": 4, "status": "error", "error": {"code": "invalid_input",
+             "message": "row 4 (`A-x`): `segment`: missing"}},
+            {"id": "Bo", "row": 2, "status": "error", "error": {"code": "invalid_input",
+             "message": "roster: row 2 (`Bo`): `role`: missing"}},
+        ])
+    );
+    let e = c
+        .run_json("capacity", &json!([]), &json!({"roster": {"Ana": "CSM"}}))
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_options");
+    assert_eq!(
+        e.to_string(),
+        "`capacity` options: `roster`: expected a JSON array of objects"
+    );
+}
+
+#[test]
+fn interventions_through_the_api_match_the_seed_levels() {
+    let i = load_any("slavkokernel-interventions");
+    let rows = json!([
+        {"id": "A-1", "band": "Good", "risks": ["adoption"], "start": "2027-01-04",
+         "measured": "2027-01-29", "baseline_usage": 120, "current_usage": 150},
+        {"id": "A-6", "band": "Amber", "start": "2027-01-04"},
+        {"id": "A-4", "band": "Critical", "start": "2027-01-04"},
+    ]);
+    let out = i.run_json("interventions", &rows, &Value::Null).unwrap();
+    // Good is low; the adoption risk raises it to medium (CS Manager, due 60 days after
+    // 2027-01-04 = 2027-03-05); Adoption Challenges is due 30 days after the start,
+    // 2027-02-03, and usage went 120 -> 150 by 01-29: met.
+    assert_eq!(out[0]["row"], 1);
+    assert_eq!(out[0]["plan"]["risk_level"], "medium");
+    assert_eq!(out[0]["plan"]["due"], "2027-03-05");
+    assert_eq!(out[0]["plan"]["playbooks"][0]["due"], "2027-02-03");
+    assert_eq!(out[0]["exits"], json!(["met"]));
+    assert_eq!(out[1]["id"], "A-6");
+    assert_eq!(out[1]["status"], "error");
+    assert_eq!(out[1]["error"]["code"], "invalid_input");
+    // Critical is an executive escalation, due at once.
+    assert_eq!(out[2]["plan"]["owner"], "CS Director + VP");
+    assert_eq!(out[2]["plan"]["due"], "2027-01-04");
+    assert_eq!(out[2]["exits"], json!([null]));
+}
+
+#[test]
+fn check_summaries_of_the_playbook_kinds() {
+    // Counted in the files: 5 phases, 4 packages (standard, advanced, enterprise,
+    // accelerated), 4 roles and 2 tiers, 4 levels, 6 priority and 6 routing rules.
+    let summary = |name: &str| {
+        let r = load_any(name);
+        let s = r.summary();
+        let (id, rest) = s.split_once(' ').unwrap();
+        assert_eq!(id, r.stamp().id);
+        rest.to_string()
+    };
+    assert!(summary("slavkokernel-implementation").starts_with("1.0.0 (5 phases, "));
+    assert!(summary("slavkokernel-implementation").contains(" 4 packages, "));
+    assert!(summary("slavkokernel-capacity").starts_with("1.0.0 (4 roles, 2 tiers) sha256:"));
+    assert!(summary("slavkokernel-interventions").starts_with("1.0.0 (4 levels, "));
+    assert!(summary("slavkokernel-triage")
+        .starts_with("1.0.0 (6 priority rules, 6 routing rules) sha256:"));
+}

@@ -97,13 +97,17 @@ pub struct JourneyDates {
     pub contract_end: Option<NaiveDate>,
 }
 
-/// Which seed's journey map.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Which seed's journey map. Written `cradle_to_grave` / `slavko_kernel`; the CLI's
+/// spellings `cradle-to-grave` and `slavkokernel` are read too.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JourneyMap {
-    /// Seed 004's six stages.
+    /// Seed 004's six stages (the default).
+    #[default]
+    #[serde(alias = "cradle-to-grave")]
     CradleToGrave,
     /// Seed 001's five phases.
+    #[serde(alias = "slavkokernel")]
     SlavkoKernel,
 }
 

@@ -551,3 +551,168 @@ fn kpi_report_matches_hand_calculation() {
     // NPS: promoters acme, northwind, umbrella, stark (4), detractor initech (1), of 7.
     assert_eq!(kpi("nps")["value"], "42.86");
 }
+
+/// `--format json` of a command, parsed.
+fn json_value(args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let out = run_args(args);
+    let value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}\n{}\n{}", stdout(&out), stderr(&out)));
+    (out.status.code(), value)
+}
+
+#[test]
+fn lifecycle_and_playbook_commands_print_the_api_answers() {
+    use csrubric::api::AnyRubric;
+    use csrubric::rubric::read_from_disk;
+    let api = |rubric: &str, op: &str, input: Option<&str>, options: serde_json::Value| {
+        let r = AnyRubric::from_path(&root().join(rubric)).unwrap();
+        let rows = match input {
+            Some(p) => csrubric::input::read_path(Path::new(p)).unwrap(),
+            None => Vec::new(),
+        };
+        r.run(op, &rows, &options, &read_from_disk).unwrap()
+    };
+    let cases: Vec<(Vec<&str>, serde_json::Value)> = vec![
+        (
+            vec![
+                "renewals",
+                "rubrics/renewal/slavkokernel.toml",
+                "examples/renewal/contracts.csv",
+                "--today",
+                "2026-11-23",
+            ],
+            serde_json::json!({"today": "2026-11-23"}),
+        ),
+        (
+            vec![
+                "kpi",
+                "rubrics/kpi/slavkokernel.toml",
+                "examples/kpi/accounts.csv",
+            ],
+            serde_json::Value::Null,
+        ),
+        (
+            vec![
+                "triage",
+                "rubrics/playbooks/slavkokernel-triage.toml",
+                "examples/playbooks/tickets.csv",
+            ],
+            serde_json::json!({}),
+        ),
+        (
+            vec![
+                "capacity",
+                "rubrics/playbooks/slavkokernel-capacity.toml",
+                "examples/playbooks/portfolio.csv",
+            ],
+            serde_json::json!({}),
+        ),
+        (
+            vec![
+                "interventions",
+                "rubrics/playbooks/slavkokernel-interventions.toml",
+                "examples/playbooks/accounts.json",
+            ],
+            serde_json::json!({}),
+        ),
+    ];
+    for (args, options) in cases {
+        let (_, cli) = json_value(&[&args[..], &["--format", "json"]].concat());
+        let input = root().join(args[2]).display().to_string();
+        let answer = api(args[1], args[0], Some(&input), options);
+        assert_eq!(cli, answer, "{args:?}");
+    }
+    let (code, cli) = json_value(&[
+        "plan",
+        "rubrics/playbooks/slavkokernel-implementation.toml",
+        "--kickoff",
+        "2027-01-04",
+        "--package",
+        "standard",
+        "--as-of",
+        "2027-01-20",
+        "--done",
+        "Project Kickoff",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(0));
+    let answer = api(
+        "rubrics/playbooks/slavkokernel-implementation.toml",
+        "plan",
+        None,
+        serde_json::json!({"kickoff": "2027-01-04", "package": "standard", "as_of": "2027-01-20",
+            "done": ["Project Kickoff"]}),
+    );
+    assert_eq!(cli, answer);
+}
+
+#[test]
+fn failed_rows_have_one_shape_in_every_command() {
+    let dir = scratch("failed-rows");
+    let journey = dir.join("journey.csv");
+    std::fs::write(
+        &journey,
+        "id,go_live,employees\nok,2026-01-12,50\nnolive,,50\n",
+    )
+    .unwrap();
+    let out = run(&[
+        &"journey",
+        &journey,
+        &"--today",
+        &"2026-11-23",
+        &"--format",
+        &"json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let rows = json(&out);
+    assert_eq!(rows[0]["stage"]["number"], 4); // live 2026-01-12: months 4-12 on Nov 23
+    assert_eq!(
+        rows[1],
+        serde_json::json!({"id": "nolive", "row": 2, "status": "error", "error": {
+            "code": "invalid_input", "message": "row 2 (account `nolive`): missing `go_live`"}})
+    );
+    assert!(stderr(&out).contains("error: row 2 (account `nolive`): missing `go_live`"));
+
+    let portfolio = dir.join("portfolio.csv");
+    std::fs::write(&portfolio, "id,segment\nA-1,enterprise\nA-2,\n").unwrap();
+    let out = run(&[
+        &"capacity",
+        &root().join("rubrics/playbooks/slavkokernel-capacity.toml"),
+        &portfolio,
+        &"--format",
+        &"json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["report"]["accounts"], 1);
+    assert_eq!(
+        v["errors"],
+        serde_json::json!([{"id": "A-2", "row": 2, "status": "error", "error": {
+            "code": "invalid_input", "message": "row 2 (`A-2`): `segment`: missing"}}])
+    );
+    // Stderr still names the file.
+    assert!(
+        stderr(&out).contains(&format!("error: {}: row 2 (`A-2`)", portfolio.display())),
+        "{}",
+        stderr(&out)
+    );
+
+    let kpi = dir.join("kpi.csv");
+    std::fs::write(&kpi, "id,nps\na,9\nb,11\n").unwrap();
+    let out = run(&[
+        &"kpi",
+        &root().join("rubrics/kpi/slavkokernel.toml"),
+        &kpi,
+        &"--format",
+        &"json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["rows"], 1);
+    assert_eq!(
+        v["rejected"],
+        serde_json::json!([{"id": "b", "row": 2, "status": "error", "error": {
+            "code": "kpi_bad_value", "message": "row 2 (account `b`): `nps`: `11` is outside 0-10"}}])
+    );
+}

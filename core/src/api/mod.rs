@@ -478,9 +478,30 @@ impl AnyRubric {
     }
 
     /// Warnings about a rubric that loads but may not do what its author meant (escalation
-    /// rows no case can reach...), each with its rubric path.
+    /// rows no case can reach, triage inputs no routing rule matches...), each with its
+    /// rubric path.
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::api::AnyRubric;
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/playbooks/slavkokernel-triage.toml");
+    /// let w = AnyRubric::from_path(path.as_ref())?.warnings();
+    /// // Billing tickets of some tiers match no routing rule: they get the fallback route.
+    /// assert_eq!((w.len(), w[0].path.as_str()), (1, "routing.rules"));
+    /// # Ok::<(), csrubric::rubric::RubricError>(())
+    /// ```
     pub fn warnings(&self) -> Vec<Problem> {
         match self {
+            AnyRubric::Triage(t) => t
+                .warnings()
+                .iter()
+                .map(|w| Problem {
+                    path: w.path.clone(),
+                    message: w.message.clone(),
+                    line: None,
+                    column: None,
+                })
+                .collect(),
             AnyRubric::Escalation(m) => m
                 .warnings()
                 .iter()
@@ -620,7 +641,7 @@ impl AnyRubric {
                     reader,
                 )?),
                 (AnyRubric::Kpi(k), "kpi") => {
-                    to_json(&lifecycle::kpi(k, rows, &parse_options(op, options)?)?)
+                    to_json(&lifecycle::kpi(k, rows, &parse_options(op, options)?))
                 }
                 (AnyRubric::Plan(t), "plan") => to_json(&playbook::plan(
                     t,
@@ -629,13 +650,13 @@ impl AnyRubric {
                     reader,
                 )?),
                 (AnyRubric::Triage(t), "triage") => {
-                    to_json(&playbook::triage(t, rows, &parse_options(op, options)?)?)
+                    to_json(&playbook::triage(t, rows, &parse_options(op, options)?))
                 }
                 (AnyRubric::Capacity(c), "capacity") => {
-                    to_json(&playbook::capacity(c, rows, &parse_options(op, options)?)?)
+                    to_json(&playbook::capacity(c, rows, &parse_options(op, options)?))
                 }
                 (AnyRubric::Interventions(i), "interventions") => to_json(
-                    &playbook::interventions(i, rows, &parse_options(op, options)?)?,
+                    &playbook::interventions(i, rows, &parse_options(op, options)?),
                 ),
                 _ => {
                     return Err(ApiError::Unsupported {

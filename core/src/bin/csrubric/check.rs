@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use csrubric::api::AnyRubric;
 use csrubric::rubric::{self, RubricError};
 
 use crate::{CliResult, Outcome};
@@ -73,11 +74,12 @@ fn check_one(path: &std::path::Path) -> Result<String, RubricError> {
                 r.stamp().hash
             )
         }),
-        csrubric::renewal::KIND | csrubric::kpi::KIND => {
-            crate::renewals::check_summary(&kind, &file, &text, format)
-        }
-        k @ ("plan" | "triage" | "capacity" | "interventions") => {
-            crate::playbook::check(path, k, &text, format)
+        "renewal" | "kpi" | "plan" | "triage" | "capacity" | "interventions" => {
+            let r = AnyRubric::load(&file, &text, format, &rubric::read_from_disk)?;
+            for w in r.warnings() {
+                eprintln!("warning: {file}: {}: {}", w.path, w.message);
+            }
+            Ok(r.summary())
         }
         other => Err(RubricError::Invalid {
             file,

@@ -1,12 +1,12 @@
 //! `csrubric kpi RUBRIC ACCOUNTS`: portfolio KPIs against a targets rubric.
 
-use std::io::Write;
 use std::path::PathBuf;
 
+use csrubric::api::lifecycle::{kpi, KpiRequest};
 use csrubric::input;
 use csrubric::kpi::{KpiRubric, TargetStatus};
 
-use crate::output::{OutputFormat, Report};
+use crate::output::{print_json, OutputFormat, Report};
 use crate::{CliResult, Outcome};
 
 #[derive(clap::Args)]
@@ -25,14 +25,12 @@ pub struct KpiArgs {
 pub fn run(args: KpiArgs) -> CliResult {
     let rubric = KpiRubric::from_path(&args.rubric)?;
     let rows = input::read_path(&args.input)?;
-    let report = rubric.report(&rows);
+    let report = kpi(&rubric, &rows, &KpiRequest {});
     for r in &report.rejected {
-        eprintln!("error: {}", r.message);
+        eprintln!("error: {}", r.error.message);
     }
     if args.format == OutputFormat::Json {
-        let mut out = std::io::stdout().lock();
-        serde_json::to_writer_pretty(&mut out, &report)?;
-        writeln!(out)?;
+        print_json(&report)?;
     } else {
         let mut table = Report::new(&["kpi", "value", "unit", "target", "status", "n", "note"]);
         for k in &report.kpis {

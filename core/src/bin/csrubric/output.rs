@@ -93,3 +93,12 @@ impl Report {
         out.flush()
     }
 }
+
+/// Prints a command's whole answer as pretty JSON (what `--format json` prints).
+pub fn print_json<T: serde::Serialize>(answer: &T) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    serde_json::to_writer_pretty(&mut out, answer)?;
+    writeln!(out)?;
+    out.flush()
+}

@@ -1,19 +1,19 @@
-//! `csrubric plan`, `csrubric triage`, `csrubric capacity`, `csrubric interventions`: playbooks from rubric files; and
-//! `check` support for the `plan`, `triage`, `capacity` and `interventions` kinds.
+//! `csrubric plan`, `csrubric triage`, `csrubric capacity`, `csrubric interventions`:
+//! playbooks from rubric files.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use csrubric::calendar::Calendar;
-use csrubric::input::{self, Record};
-use csrubric::playbook::{
-    Account, CapacityRatios, InterventionRules, Plan, PlanStatus, PlanTemplate, RosterEntry,
-    TriageRules, CAPACITY_KIND, INTERVENTIONS_KIND, PLAN_KIND,
+use csrubric::api::playbook::{
+    capacity as capacity_report, interventions as evaluate, plan as schedule,
+    triage as triage_tickets, CapacityRequest, InterventionsRequest, PlanRequest, TriageRequest,
 };
-use csrubric::rubric::{Format, RubricError};
-use serde::Serialize;
+use csrubric::api::{failures, Row};
+use csrubric::input;
+use csrubric::playbook::{CapacityRatios, InterventionRules, PlanTemplate, TriageRules};
+use csrubric::rubric::read_from_disk;
 
-use crate::output::{OutputFormat, Report};
+use crate::output::{print_json, OutputFormat, Report};
 use crate::{CliResult, Outcome};
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -49,52 +49,32 @@ pub struct PlanArgs {
     format: OutputFormat,
 }
 
-#[derive(Serialize)]
-struct PlanOutput<'a> {
-    plan: &'a Plan,
-    status: Option<&'a PlanStatus>,
-}
-
 pub fn plan(args: PlanArgs) -> CliResult {
     let template = PlanTemplate::from_path(&args.template)?;
-    let own;
-    let cal: &Calendar = match (&args.calendar, template.calendar()) {
-        (Some(p), _) => {
-            own = Calendar::from_path(p)?;
-            &own
-        }
-        (None, Some(c)) => c,
-        (None, None) => {
-            return Err(format!(
-                "{}: the template names no `calendar`: give `--calendar FILE`",
-                args.template.display()
-            )
-            .into())
-        }
+    if args.calendar.is_none() && template.calendar().is_none() {
+        return Err(format!(
+            "{}: the template names no `calendar`: give `--calendar FILE`",
+            args.template.display()
+        )
+        .into());
+    }
+    if args.as_of.is_none() && !args.done.is_empty() {
+        return Err("`--done` needs `--as-of`".into());
+    }
+    let request = PlanRequest {
+        kickoff: Some(args.kickoff),
+        package: args.package,
+        industry: args.industry,
+        calendar: args.calendar,
+        as_of: args.as_of,
+        done: args.done,
     };
-    let plan = template.schedule(
-        cal,
-        args.kickoff,
-        args.package.as_deref(),
-        args.industry.as_deref(),
-    )?;
-    let status = match args.as_of {
-        Some(d) => Some(plan.status(cal, d, &args.done)?),
-        None => {
-            if !args.done.is_empty() {
-                return Err("`--done` needs `--as-of`".into());
-            }
-            None
-        }
-    };
+    let answer = schedule(&template, &Vec::new(), &request, &read_from_disk)?;
     if args.format == OutputFormat::Json {
-        let out = PlanOutput {
-            plan: &plan,
-            status: status.as_ref(),
-        };
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        print_json(&answer)?;
         return Ok(Outcome::Ok);
     }
+    let (plan, status) = (&answer.plan, &answer.status);
     let late = |name: &str| {
         status
             .as_ref()
@@ -132,7 +112,7 @@ pub fn plan(args: PlanArgs) -> CliResult {
         for p in &plan.phases {
             println!("phase {}: {} .. {}", p.phase, p.start, p.due);
         }
-        if let Some(s) = &status {
+        if let Some(s) = status {
             println!(
                 "as of {}: {}, phase {}, {} late, projected go-live {} ({} working days slip)",
                 s.as_of,
@@ -183,21 +163,15 @@ pub fn triage(args: TriageArgs) -> CliResult {
         );
     }
     let rows = input::read_path(&args.tickets)?;
+    let answer = triage_tickets(&rules, &rows, &TriageRequest {});
     let mut report = Report::new(TRIAGE_COLUMNS);
-    let mut failed = 0usize;
-    for row in &rows {
-        let result = match row {
-            Err(e) => Err((None, e.row().unwrap_or(0), e.code(), e.to_string())),
-            Ok(r) => rules
-                .triage_record(r)
-                .map_err(|e| (Some(r.id.clone()), r.row, e.code(), e.to_string())),
-        };
-        match result {
-            Ok(t) => {
+    for row in &answer {
+        let cells = match row {
+            Row::Ok(t) => {
                 for w in &t.warnings {
                     eprintln!("warning: row {} (`{}`): {w}", t.row, t.id);
                 }
-                let cells = vec![
+                vec![
                     t.id.clone(),
                     t.row.to_string(),
                     t.priority.clone(),
@@ -207,26 +181,37 @@ pub fn triage(args: TriageArgs) -> CliResult {
                     t.route_rule
                         .map_or_else(|| "fallback".to_string(), |r| r.to_string()),
                     t.warnings.join("; "),
-                ];
-                report.push(cells, serde_json::to_value(&t)?, Vec::new());
+                ]
             }
-            Err((id, row, code, message)) => {
-                failed += 1;
-                eprintln!("error: {message}");
-                let mut cells = vec![id.clone().unwrap_or_default(), row.to_string()];
-                cells.extend(std::iter::repeat_n(String::new(), TRIAGE_COLUMNS.len() - 3));
-                cells.push(message.clone());
-                let json = serde_json::json!({
-                    "id": id, "row": row, "status": "error",
-                    "error": { "code": code, "message": message },
-                });
-                report.push(cells, json, Vec::new());
+            Row::Failed(f) => {
+                eprintln!("error: {}", f.error.message);
+                failure_cells(f, TRIAGE_COLUMNS.len())
             }
-        }
+        };
+        report.push(cells, serde_json::Value::Null, Vec::new());
     }
-    report.emit(args.format)?;
+    if args.format == OutputFormat::Json {
+        print_json(&answer)?;
+    } else {
+        report.emit(args.format)?;
+    }
+    rows_outcome(failures(&answer), rows.len())
+}
+
+/// The table cells of a failed row: id, row, empty cells, the message last.
+fn failure_cells(f: &csrubric::api::RowFailure, columns: usize) -> Vec<String> {
+    let mut cells = vec![f.id.clone().unwrap_or_default(), f.row.to_string()];
+    cells.extend(std::iter::repeat_n(
+        String::new(),
+        columns.saturating_sub(3),
+    ));
+    cells.push(f.error.message.clone());
+    cells
+}
+
+fn rows_outcome(failed: usize, rows: usize) -> CliResult {
     if failed > 0 {
-        eprintln!("{failed} of {} rows failed", rows.len());
+        eprintln!("{failed} of {rows} rows failed");
         Ok(Outcome::RowsFailed)
     } else {
         Ok(Outcome::Ok)
@@ -247,39 +232,27 @@ pub struct CapacityArgs {
     format: OutputFormat,
 }
 
-fn read_rows<T>(
-    path: &Path,
-    parse: impl Fn(&Record) -> Result<T, csrubric::playbook::PlaybookError>,
-    errors: &mut Vec<String>,
-) -> Result<Vec<T>, Box<dyn std::error::Error>> {
-    let mut out = Vec::new();
-    for row in input::read_path(path)? {
-        match row
-            .map_err(|e| e.to_string())
-            .and_then(|r| parse(&r).map_err(|e| e.to_string()))
-        {
-            Ok(t) => out.push(t),
-            Err(e) => errors.push(format!("{}: {e}", path.display())),
-        }
-    }
-    Ok(out)
-}
-
 pub fn capacity(args: CapacityArgs) -> CliResult {
     let ratios = CapacityRatios::from_path(&args.ratios)?;
-    let mut errors = Vec::new();
-    let accounts = read_rows(&args.portfolio, Account::from_record, &mut errors)?;
+    let portfolio = input::read_path(&args.portfolio)?;
     let roster = match &args.roster {
-        Some(p) => Some(read_rows(p, RosterEntry::from_record, &mut errors)?),
+        Some(p) => Some(input::read_path(p)?),
         None => None,
     };
-    for e in &errors {
-        eprintln!("error: {e}");
+    let answer = capacity_report(&ratios, &portfolio, &CapacityRequest { roster });
+    for f in &answer.portfolio_errors {
+        eprintln!("error: {}: {}", args.portfolio.display(), f.error.message);
     }
-    let r = ratios.report(&accounts, roster.as_deref());
+    if let Some(path) = &args.roster {
+        for f in &answer.roster_errors {
+            let message = &f.error.message;
+            let message = message.strip_prefix("roster: ").unwrap_or(message);
+            eprintln!("error: {}: {message}", path.display());
+        }
+    }
+    let r = &answer.report;
     if args.format == OutputFormat::Json {
-        let out = serde_json::json!({ "report": r, "errors": errors });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        print_json(&answer)?;
     } else {
         let mut report = Report::new(&[
             "role",
@@ -335,10 +308,11 @@ pub fn capacity(args: CapacityArgs) -> CliResult {
             }
         }
     }
-    if errors.is_empty() {
+    let failed = answer.portfolio_errors.len() + answer.roster_errors.len();
+    if failed == 0 {
         Ok(Outcome::Ok)
     } else {
-        eprintln!("{} rows failed", errors.len());
+        eprintln!("{failed} rows failed");
         Ok(Outcome::RowsFailed)
     }
 }
@@ -371,149 +345,69 @@ const INTERVENTION_COLUMNS: &[&str] = &[
 pub fn interventions(args: InterventionsArgs) -> CliResult {
     let rules = InterventionRules::from_path(&args.playbooks)?;
     let rows = input::read_path(&args.accounts)?;
+    let answer = evaluate(&rules, &rows, &InterventionsRequest {});
     let mut report = Report::new(INTERVENTION_COLUMNS);
-    let mut failed = 0usize;
-    for row in &rows {
-        let result = match row {
-            Err(e) => Err((None, e.row().unwrap_or(0), e.code(), e.to_string())),
-            Ok(r) => rules
-                .evaluate_record(r)
-                .map_err(|e| (Some(r.id.clone()), r.row, e.code(), e.to_string())),
+    for row in &answer {
+        let a = match row {
+            Row::Ok(a) => a,
+            Row::Failed(f) => {
+                eprintln!("error: {}", f.error.message);
+                report.push(
+                    failure_cells(f, INTERVENTION_COLUMNS.len()),
+                    serde_json::Value::Null,
+                    Vec::new(),
+                );
+                continue;
+            }
         };
-        match result {
-            Ok(a) => {
-                let p = &a.plan;
-                let head = |scenario: String, due: String, exit: String, status: String| {
-                    vec![
-                        p.id.clone(),
-                        a.row.to_string(),
-                        p.risk_level.clone(),
-                        p.owner.clone(),
-                        p.due.map(|d| d.to_string()).unwrap_or_default(),
-                        scenario,
-                        due,
-                        exit,
-                        status,
-                        String::new(),
-                    ]
-                };
-                let json = serde_json::to_value(&a)?;
-                if p.playbooks.is_empty() {
-                    report.push(
-                        head(String::new(), String::new(), String::new(), String::new()),
-                        json,
-                        Vec::new(),
-                    );
-                    continue;
-                }
-                for (i, (pb, st)) in p.playbooks.iter().zip(&a.exits).enumerate() {
-                    let exit = format!(
-                        "{} {:?} within {}d",
-                        pb.exit.metric, pb.exit.direction, pb.exit.within_days
-                    )
-                    .replace("Increase", "increase")
-                    .replace("Decrease", "decrease");
-                    let status = match st {
-                        Some(s) => serde_json::to_value(s)?
-                            .as_str()
-                            .unwrap_or_default()
-                            .to_string(),
-                        None => String::new(),
-                    };
-                    // JSON: one object per account (on its first line only).
-                    let j = if i == 0 {
-                        json.clone()
-                    } else {
-                        serde_json::Value::Null
-                    };
-                    report.push(
-                        head(pb.scenario.clone(), pb.due.to_string(), exit, status),
-                        j,
-                        Vec::new(),
-                    );
-                }
-            }
-            Err((id, row, code, message)) => {
-                failed += 1;
-                eprintln!("error: {message}");
-                let mut cells = vec![id.clone().unwrap_or_default(), row.to_string()];
-                cells.extend(std::iter::repeat_n(
-                    String::new(),
-                    INTERVENTION_COLUMNS.len() - 3,
-                ));
-                cells.push(message.clone());
-                let json = serde_json::json!({
-                    "id": id, "row": row, "status": "error",
-                    "error": { "code": code, "message": message },
-                });
-                report.push(cells, json, Vec::new());
-            }
+        let p = &a.plan;
+        let head = |scenario: String, due: String, exit: String, status: String| {
+            vec![
+                p.id.clone(),
+                a.row.to_string(),
+                p.risk_level.clone(),
+                p.owner.clone(),
+                p.due.map(|d| d.to_string()).unwrap_or_default(),
+                scenario,
+                due,
+                exit,
+                status,
+                String::new(),
+            ]
+        };
+        if p.playbooks.is_empty() {
+            report.push(
+                head(String::new(), String::new(), String::new(), String::new()),
+                serde_json::Value::Null,
+                Vec::new(),
+            );
+            continue;
+        }
+        for (pb, st) in p.playbooks.iter().zip(&a.exits) {
+            let exit = format!(
+                "{} {:?} within {}d",
+                pb.exit.metric, pb.exit.direction, pb.exit.within_days
+            )
+            .replace("Increase", "increase")
+            .replace("Decrease", "decrease");
+            let status = match st {
+                Some(s) => serde_json::to_value(s)?
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                None => String::new(),
+            };
+            report.push(
+                head(pb.scenario.clone(), pb.due.to_string(), exit, status),
+                serde_json::Value::Null,
+                Vec::new(),
+            );
         }
     }
-    report.json.retain(|j| !j.is_null());
-    report.emit(args.format)?;
-    if failed > 0 {
-        eprintln!("{failed} of {} rows failed", rows.len());
-        Ok(Outcome::RowsFailed)
+    if args.format == OutputFormat::Json {
+        print_json(&answer)?;
     } else {
-        Ok(Outcome::Ok)
+        report.emit(args.format)?;
     }
-}
-
-/// `csrubric check` for `plan`, `triage`, `capacity` and `interventions` files.
-pub fn check(path: &Path, kind: &str, text: &str, format: Format) -> Result<String, RubricError> {
-    let file = path.display().to_string();
-    match kind {
-        PLAN_KIND => {
-            let t = PlanTemplate::from_str_with_format(&file, text, format, path.parent())?;
-            let s = t.spec();
-            Ok(format!(
-                "{} {} ({} phases, {} activities, {} packages, {} industries) {}",
-                t.stamp().id,
-                t.stamp().version,
-                s.phases.len(),
-                s.activities.len(),
-                s.packages.len(),
-                s.industries.len(),
-                t.stamp().hash
-            ))
-        }
-        INTERVENTIONS_KIND => {
-            let r = InterventionRules::from_str_with_format(&file, text, format)?;
-            Ok(format!(
-                "{} {} ({} levels, {} risks, {} playbooks) {}",
-                r.stamp().id,
-                r.stamp().version,
-                r.spec().levels.len(),
-                r.spec().risks.len(),
-                r.spec().playbooks.len(),
-                r.stamp().hash
-            ))
-        }
-        CAPACITY_KIND => {
-            let c = CapacityRatios::from_str_with_format(&file, text, format)?;
-            Ok(format!(
-                "{} {} ({} roles, {} tiers) {}",
-                c.stamp().id,
-                c.stamp().version,
-                c.spec().roles.len(),
-                c.spec().tiers.len(),
-                c.stamp().hash
-            ))
-        }
-        _ => {
-            let t = TriageRules::from_str_with_format(&file, text, format)?;
-            for w in t.warnings() {
-                eprintln!("warning: {file}: {}: {}", w.path, w.message);
-            }
-            Ok(format!(
-                "{} {} ({} priority rules, {} routing rules) {}",
-                t.stamp().id,
-                t.stamp().version,
-                t.spec().priority.rules.len(),
-                t.spec().routing.rules.len(),
-                t.stamp().hash
-            ))
-        }
-    }
+    rows_outcome(failures(&answer), rows.len())
 }
