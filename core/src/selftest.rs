@@ -421,7 +421,9 @@ pub fn run(rubric: &crate::api::AnyRubric, reader: crate::rubric::FileReader<'_>
                 };
                 let mut diffs = Vec::new();
                 match (answer, &case.error) {
-                    (Ok(actual), None) => matches("", &case.expect, &actual, &mut diffs),
+                    (Ok(actual), None) => {
+                        matches("", &case.expect, &actual, Compare::Numeric, &mut diffs)
+                    }
                     (Ok(_), Some(code)) => diffs.push(Diff {
                         field: "error".into(),
                         expected: code.clone(),
@@ -451,26 +453,38 @@ pub fn run(rubric: &crate::api::AnyRubric, reader: crate::rubric::FileReader<'_>
     }
 }
 
+/// How scalars are compared by [`matches`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compare {
+    /// Numbers and numeric strings as exact decimals (`90` matches `"90.00"`): what a rubric's
+    /// `[[examples]]` use, so authors need not know how a result is printed.
+    Numeric,
+    /// Byte for byte (`"85.00"` matches only `"85.00"`): what the conformance vectors use.
+    Exact,
+}
+
 /// Whether `actual` contains `expected`, recording every difference with its JSON path:
 /// an expected object's keys must all be in the actual object and match (other keys are
-/// ignored); an expected array must have the actual array's length and match item by item;
-/// numbers and numeric strings are compared as exact decimals (`90` matches `"90.00"`);
-/// anything else must be equal.
+/// ignored; an expected `null` also matches an absent key); an expected array must have the
+/// actual array's length and match item by item; scalars compare as `how` says.
 ///
 /// # Example
 /// ```
-/// use csrubric::selftest::matches;
+/// use csrubric::selftest::{matches, Compare};
 /// use serde_json::json;
 /// let mut diffs = Vec::new();
-/// matches("", &json!([{"score": 4.2, "id": "a"}]), &json!([{"id": "a", "score": "4.20", "rank": 1}]), &mut diffs);
+/// matches("", &json!([{"score": 4.2, "id": "a"}]), &json!([{"id": "a", "score": "4.20", "rank": 1}]), Compare::Numeric, &mut diffs);
 /// assert!(diffs.is_empty());
-/// matches("", &json!([{"score": "4.3"}]), &json!([{"score": "4.20"}]), &mut diffs);
+/// matches("", &json!([{"score": "4.3"}]), &json!([{"score": "4.20"}]), Compare::Numeric, &mut diffs);
 /// assert_eq!(diffs[0].to_string(), "[0].score: expected `4.3`, got `4.20`");
+/// matches("", &json!({"score": "4.2"}), &json!({"score": "4.20"}), Compare::Exact, &mut diffs);
+/// assert_eq!(diffs.len(), 2);
 /// ```
 pub fn matches(
     path: &str,
     expected: &serde_json::Value,
     actual: &serde_json::Value,
+    how: Compare,
     diffs: &mut Vec<Diff>,
 ) {
     use serde_json::Value as J;
@@ -494,7 +508,7 @@ pub fn matches(
                     format!("{path}.{k}")
                 };
                 match a.get(k) {
-                    Some(av) => matches(&sub, ev, av, diffs),
+                    Some(av) => matches(&sub, ev, av, how, diffs),
                     None if ev.is_null() => {}
                     None => diffs.push(Diff {
                         field: sub,
@@ -513,12 +527,12 @@ pub fn matches(
                 return;
             }
             for (i, (ev, av)) in e.iter().zip(a).enumerate() {
-                matches(&format!("{path}[{i}]"), ev, av, diffs);
+                matches(&format!("{path}[{i}]"), ev, av, how, diffs);
             }
         }
         (e, a) => {
-            let same = match (number(e), number(a)) {
-                (Some(x), Some(y)) => x == y,
+            let same = match (how, number(e), number(a)) {
+                (Compare::Numeric, Some(x), Some(y)) => x == y,
                 _ => e == a,
             };
             if !same {

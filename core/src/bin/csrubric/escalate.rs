@@ -2,16 +2,13 @@
 //! alerts file, the alerts each account fires); and `check` support for the escalation
 //! rubric kinds.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use csrubric::api::escalation::{alerts, escalate, EscalateRequest};
 use csrubric::api::{failures, Row, RowFailure};
-use csrubric::escalation::{
-    AlertResult, AlertRules, EscalationMatrix, LevelMatch, SlaPolicy, ALERTS_KIND, MATRIX_KIND,
-    SLA_KIND,
-};
+use csrubric::escalation::{AlertResult, AlertRules, EscalationMatrix, LevelMatch, ALERTS_KIND};
 use csrubric::input;
-use csrubric::rubric::{self, Format, RubricError};
+use csrubric::rubric;
 
 use crate::output::{OutputFormat, Report};
 use crate::{parse_instant, CliResult, Outcome};
@@ -30,51 +27,6 @@ pub struct EscalateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: OutputFormat,
-}
-
-/// `csrubric check` for `sla`, `escalation` and `alerts` files.
-pub fn check(path: &Path, kind: &str, text: &str, format: Format) -> Result<String, RubricError> {
-    let file = path.display().to_string();
-    let base = path.parent();
-    match kind {
-        SLA_KIND => {
-            let p = SlaPolicy::from_str_with_format(&file, text, format, base)?;
-            Ok(format!(
-                "{} {} ({} tiers x {} priorities) {}",
-                p.stamp().id,
-                p.stamp().version,
-                p.spec().tiers.len(),
-                p.spec().priorities.len(),
-                p.stamp().hash
-            ))
-        }
-        MATRIX_KIND => {
-            let m = EscalationMatrix::from_str_with_format(&file, text, format, base)?;
-            for w in m.warnings() {
-                eprintln!("warning: {file}: {}: {}", w.path, w.message);
-            }
-            Ok(format!(
-                "{} {} ({} levels, hit policy {:?}) {}",
-                m.stamp().id,
-                m.stamp().version,
-                m.spec().levels.len(),
-                m.spec().hit_policy,
-                m.stamp().hash
-            )
-            .replace("First", "first")
-            .replace("Collect", "collect"))
-        }
-        _ => {
-            let a = AlertRules::from_str_with_format(&file, text, format, base)?;
-            Ok(format!(
-                "{} {} ({} alerts) {}",
-                a.stamp().id,
-                a.stamp().version,
-                a.spec().alerts.len(),
-                a.stamp().hash
-            ))
-        }
-    }
 }
 
 pub fn run(args: EscalateArgs) -> CliResult {
