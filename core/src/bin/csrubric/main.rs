@@ -4,6 +4,12 @@
 //! arguments); 2 some rows failed (they are reported on stderr and in the output, and the
 //! other rows are still scored).
 
+/// `println!` that never panics: see [`output::write_line`].
+macro_rules! outln {
+    () => { $crate::output::write_line(format_args!("")) };
+    ($($arg:tt)*) => { $crate::output::write_line(format_args!($($arg)*)) };
+}
+
 mod check;
 mod escalate;
 mod history;
@@ -99,6 +105,9 @@ fn main() -> ExitCode {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::RowsFailed) => ExitCode::from(2),
         Err(e) => {
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                output::exit_on_write_error(io);
+            }
             eprintln!("error: {e}");
             ExitCode::from(1)
         }
