@@ -570,7 +570,13 @@ fn lifecycle_and_playbook_commands_print_the_api_answers() {
             Some(p) => csrubric::input::read_path(Path::new(p)).unwrap(),
             None => Vec::new(),
         };
-        r.run(op, &rows, &options, &read_from_disk).unwrap()
+        r.run(
+            op,
+            csrubric::api::Input::Rows(&rows),
+            &options,
+            &read_from_disk,
+        )
+        .unwrap()
     };
     let cases: Vec<(Vec<&str>, serde_json::Value)> = vec![
         (
