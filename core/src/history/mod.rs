@@ -180,6 +180,7 @@ pub struct HistoryPoint {
     /// 1-based row of the snapshot.
     pub row: usize,
     /// Its score, or why it could not be scored.
+    #[serde(serialize_with = "crate::api::result_or_error")]
     pub result: Result<HealthResult, ErrorInfo>,
     /// Inputs carried forward: column and the date of the value used.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -639,8 +640,10 @@ pub struct ShadowRow {
     /// Whether the band that counts differs (an error on one side counts as a change).
     pub band_changed: bool,
     /// The full current result (its ledger), or its error.
+    #[serde(serialize_with = "crate::api::result_or_error")]
     pub current: Result<HealthResult, ErrorInfo>,
     /// The full candidate result, or its error.
+    #[serde(serialize_with = "crate::api::result_or_error")]
     pub candidate: Result<HealthResult, ErrorInfo>,
 }
 
