@@ -139,6 +139,7 @@ fn matrix_json(f: &TriageFile, name: &str, t: &DecisionTable) -> String {
         calendar: None,
         inputs: t.inputs.clone(),
         levels: t.rules.clone(),
+        scripts: None,
     };
     serde_json::to_string(&m).unwrap_or_default()
 }
