@@ -104,7 +104,15 @@ fn metric_scoring_script_scores_the_metric() {
     // score = 80*0.6 + 50*0.4 = 48 + 20 = 68 -> At Risk
     let usage = &res.components[0];
     assert_eq!(usage.metrics[0].score, Some(d("60")));
-    assert_eq!(usage.metrics[0].script.as_ref().unwrap().returned, "60");
+    assert_eq!(
+        usage.metrics[0]
+            .script
+            .as_ref()
+            .unwrap()
+            .returned
+            .to_string(),
+        "60"
+    );
     assert_eq!(res.score, Some(d("68")));
     assert_eq!(res.band.unwrap().label, "At Risk");
 }
@@ -144,7 +152,7 @@ fn component_scoring_script_sees_score_and_metrics_and_is_traced() {
     let usage = &res.components[0];
     assert_eq!(usage.score, Some(d("50")));
     let trace = usage.script.as_ref().unwrap();
-    assert_eq!(trace.returned, "50");
+    assert_eq!(trace.returned.to_string(), "50");
     assert_eq!(trace.trace, vec!["days = 2".to_string()]);
     assert_eq!(res.score, Some(d("62.00")));
     // days 4 -> 80; usage = (90 + 80)/2 = 85, unchanged; 85*0.6 + 80*0.4 = 51 + 32 = 83

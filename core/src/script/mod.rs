@@ -948,12 +948,6 @@ impl Serialize for ScriptValue {
     }
 }
 
-impl PartialEq<&str> for ScriptValue {
-    fn eq(&self, other: &&str) -> bool {
-        self.to_string() == *other
-    }
-}
-
 /// A decimal out of a script value (decimals and integers).
 pub(crate) fn to_decimal(v: &Dynamic) -> Option<Decimal> {
     if let Ok(d) = v.as_decimal() {
