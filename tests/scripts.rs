@@ -1158,7 +1158,9 @@ fn shipped_kinos_health_priority_scores_the_case_study_and_gates_phi() {
     let e = r.score(&phi).unwrap_err();
     assert_eq!(e.code(), "script_runtime");
     assert!(
-        e.to_string().contains("de-identify it before it is scored"),
+        e.to_string().contains(
+            "(priority formula hook), request `phi`, 8:5: feedback contains protected health information: de-identify it before it is scored (HIPAA)"
+        ),
         "{e}"
     );
     let ok = phi.with_value("deidentified", Value::Bool(true));

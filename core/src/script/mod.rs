@@ -882,7 +882,11 @@ impl Script {
             };
         }
         let pos = e.position();
-        let mut message = e.to_string();
+        let mut message = match &e {
+            // A value the script (or a helper) threw: its own words, without Rhai's prefix.
+            EvalAltResult::ErrorRuntime(value, _) => value.to_string(),
+            _ => e.to_string(),
+        };
         if let Some(i) = message.rfind(" (line ") {
             message.truncate(i);
         }
