@@ -10,6 +10,9 @@
 //!   Alerts", with its protocol, owner and SLA) and the rubric's own `[[scripts.alerts]]`.
 //! * [`shadow`] scores a portfolio under the current and a candidate rubric and lists every
 //!   account whose band changes, with both results (and so both ledgers).
+//! * [`replay`] recomputes a portfolio's dated history (or [`replay_history`] one
+//!   account's) under the current and a candidate rubric and reports, per account and per
+//!   date, where the band changes, with both history points (results, trends, alerts).
 //! * [`backtest`] reports how well a rubric separates churned from retained accounts: ROC
 //!   AUC computed exactly from pair counts, and the churn rate per band.
 //!
@@ -170,6 +173,9 @@ pub struct Alert {
     pub owner: String,
     /// How fast.
     pub sla: String,
+    /// For a custom alert (`[[scripts.alerts]]`): what its script returned and printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<crate::script::ScriptTrace>,
 }
 
 /// One date of an account's history.
@@ -240,6 +246,7 @@ fn seed_alert(id: &str, message: String) -> Alert {
         protocol: protocol.into(),
         owner: owner.into(),
         sla: sla.into(),
+        script: None,
     }
 }
 
@@ -441,21 +448,23 @@ pub fn score_history(
         }
         if let Ok(r) = &result {
             for (spec, script) in crate::script::alert_hooks(compiled) {
-                match crate::script::run_alert(script, &record, r, script_history.clone()) {
-                    Ok(Some(message)) => alerts.push(Alert {
+                match crate::script::run_alert(script, &record, r, &script_history) {
+                    Ok((Some(message), trace)) => alerts.push(Alert {
                         id: spec.id.clone(),
                         message,
                         protocol: spec.protocol.clone(),
                         owner: spec.owner.clone(),
                         sla: spec.sla.clone(),
+                        script: Some(trace),
                     }),
-                    Ok(None) => {}
+                    Ok((None, _)) => {}
                     Err(e) => alerts.push(Alert {
                         id: spec.id.clone(),
                         message: format!("alert script failed: {e}"),
                         protocol: spec.protocol.clone(),
                         owner: spec.owner.clone(),
                         sla: spec.sla.clone(),
+                        script: None,
                     }),
                 }
             }
@@ -695,6 +704,196 @@ pub fn shadow(
             }
         })
         .collect()
+}
+
+/// One date of an account's history under the current and the candidate rubric.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReplayPoint {
+    /// The snapshot's date.
+    pub date: NaiveDate,
+    /// 1-based row of the snapshot.
+    pub row: usize,
+    /// Score under the current rubric.
+    pub current_score: Option<Decimal>,
+    /// Band (the one that counts) under the current rubric.
+    pub current_band: Option<String>,
+    /// Score under the candidate.
+    pub candidate_score: Option<Decimal>,
+    /// Band under the candidate.
+    pub candidate_band: Option<String>,
+    /// Whether the band differs (an error on one side only counts as a change).
+    pub band_changed: bool,
+    /// The full point under the current rubric: result (its ledger), trend, alerts.
+    pub current: HistoryPoint,
+    /// The full point under the candidate.
+    pub candidate: HistoryPoint,
+}
+
+/// One account's history replayed under two rubric versions.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReplayAccount {
+    /// The account.
+    pub id: String,
+    /// One point per snapshot date, oldest first (empty when `error` is set).
+    pub points: Vec<ReplayPoint>,
+    /// How many of its dates change band.
+    pub changed: usize,
+    /// Why the account's snapshots could not be replayed (a bad or duplicate date).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorInfo>,
+}
+
+/// A portfolio's history replayed under two rubric versions.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Replay {
+    /// The current rubric.
+    pub current: crate::rubric::Stamp,
+    /// The candidate rubric.
+    pub candidate: crate::rubric::Stamp,
+    /// Accounts in first-seen order.
+    pub accounts: Vec<ReplayAccount>,
+    /// Dated scores compared (points of accounts without an error).
+    pub points: usize,
+    /// Of which change band.
+    pub changed: usize,
+    /// Accounts with at least one date that changes band.
+    pub accounts_changed: usize,
+}
+
+impl From<&HistoryError> for ErrorInfo {
+    fn from(e: &HistoryError) -> Self {
+        ErrorInfo {
+            code: e.code().to_string(),
+            message: e.to_string(),
+        }
+    }
+}
+
+fn score_and_band(p: &HistoryPoint) -> (Option<Decimal>, Option<String>) {
+    match &p.result {
+        Ok(r) => (r.score, r.band.as_ref().map(|b| b.label.clone())),
+        Err(_) => (None, None),
+    }
+}
+
+/// Replays one account's dated snapshots under the `current` and the `candidate` rubric:
+/// one [`ReplayPoint`] per date with both history points, and whether the band changes.
+///
+/// # Errors
+/// As [`score_history`]: a missing or malformed date, two snapshots on one date, or none.
+///
+/// # Example
+/// ```
+/// use csrubric::health::HealthRubric;
+/// use csrubric::history::{read_snapshots, replay_history, HistoryOptions};
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/health/slavkokernel.toml");
+/// let text = std::fs::read_to_string(path)?;
+/// let current = HealthRubric::from_toml_str("v1.toml", &text)?;
+/// // the candidate moves the Excellent edge from 85 down to 80
+/// let candidate = HealthRubric::from_toml_str("v2.toml", &text.replace("min = 85\n", "min = 80\n"))?;
+/// let rows: Vec<_> = read_snapshots("h.csv", "id,date,product_adoption\n\
+///     acme,2026-03-01,90\nacme,2026-03-15,82\n", "csv")?
+///     .into_iter().collect::<Result<_, _>>()?;
+/// let r = replay_history(&current, &candidate, &rows, &HistoryOptions::default())?;
+/// assert!(!r.points[0].band_changed); // 90: Excellent under both
+/// assert!(r.points[1].band_changed); // 82: Good under v1, Excellent under v2
+/// assert_eq!(r.points[1].candidate_band.as_deref(), Some("Excellent"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn replay_history(
+    current: &HealthRubric,
+    candidate: &HealthRubric,
+    snapshots: &[Record],
+    options: &HistoryOptions,
+) -> Result<ReplayAccount, HistoryError> {
+    let a = score_history(current, snapshots, options)?;
+    let b = score_history(candidate, snapshots, options)?;
+    let mut theirs: BTreeMap<NaiveDate, HistoryPoint> =
+        b.points.into_iter().map(|p| (p.date, p)).collect();
+    let mut points = Vec::with_capacity(a.points.len());
+    for mine in a.points {
+        // Both histories hold the same dates (sorting and date checks do not depend on
+        // the rubric); a date missing on one side would be a change.
+        let Some(other) = theirs.remove(&mine.date) else {
+            continue;
+        };
+        let (cs, cb) = score_and_band(&mine);
+        let (ns, nb) = score_and_band(&other);
+        let band_changed = cb != nb || mine.result.is_ok() != other.result.is_ok();
+        points.push(ReplayPoint {
+            date: mine.date,
+            row: mine.row,
+            current_score: cs,
+            current_band: cb,
+            candidate_score: ns,
+            candidate_band: nb,
+            band_changed,
+            current: mine,
+            candidate: other,
+        });
+    }
+    Ok(ReplayAccount {
+        id: a.id,
+        changed: points.iter().filter(|p| p.band_changed).count(),
+        points,
+        error: None,
+    })
+}
+
+/// Replays a portfolio's dated snapshots (rows of many accounts, grouped by id in
+/// first-seen order) under the `current` and the `candidate` rubric. An account whose
+/// snapshots are unusable carries its error; the others are replayed.
+///
+/// # Example
+/// ```
+/// use csrubric::health::HealthRubric;
+/// use csrubric::history::{read_snapshots, replay, HistoryOptions};
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/health/slavkokernel.toml");
+/// let text = std::fs::read_to_string(path)?;
+/// let current = HealthRubric::from_toml_str("v1.toml", &text)?;
+/// let candidate = HealthRubric::from_toml_str("v2.toml", &text.replace("min = 85\n", "min = 80\n"))?;
+/// let rows: Vec<_> = read_snapshots("h.csv", "id,date,product_adoption\n\
+///     a,2026-03-01,82\nb,2026-03-01,60\nc,2026-03-01,1\nc,2026-03-01,2\n", "csv")?
+///     .into_iter().collect::<Result<_, _>>()?;
+/// let r = replay(&current, &candidate, &rows, &HistoryOptions::default());
+/// assert_eq!((r.points, r.changed, r.accounts_changed), (2, 1, 1)); // only `a` moves
+/// assert_eq!(r.accounts[2].error.as_ref().unwrap().code, "duplicate_date");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn replay(
+    current: &HealthRubric,
+    candidate: &HealthRubric,
+    rows: &[Record],
+    options: &HistoryOptions,
+) -> Replay {
+    let mut order: Vec<String> = Vec::new();
+    let mut groups: BTreeMap<String, Vec<Record>> = BTreeMap::new();
+    for r in rows {
+        if !groups.contains_key(&r.id) {
+            order.push(r.id.clone());
+        }
+        groups.entry(r.id.clone()).or_default().push(r.clone());
+    }
+    let accounts: Vec<ReplayAccount> = order
+        .into_iter()
+        .map(|id| {
+            let snaps = groups.remove(&id).unwrap_or_default();
+            replay_history(current, candidate, &snaps, options).unwrap_or_else(|e| ReplayAccount {
+                id,
+                points: Vec::new(),
+                changed: 0,
+                error: Some(ErrorInfo::from(&e)),
+            })
+        })
+        .collect();
+    Replay {
+        current: current.stamp().clone(),
+        candidate: candidate.stamp().clone(),
+        points: accounts.iter().map(|a| a.points.len()).sum(),
+        changed: accounts.iter().map(|a| a.changed).sum(),
+        accounts_changed: accounts.iter().filter(|a| a.changed > 0).count(),
+        accounts,
+    }
 }
 
 /// Churn per band in a backtest.

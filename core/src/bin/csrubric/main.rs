@@ -19,6 +19,7 @@ mod output;
 mod playbook;
 mod prioritize;
 mod renewals;
+mod replay;
 mod run;
 mod score;
 mod sla;
@@ -64,6 +65,8 @@ enum Command {
     Shadow(history::ShadowArgs),
     /// ROC AUC and churn rate per band of a rubric, from accounts with a `churned` column.
     Backtest(history::BacktestArgs),
+    /// Replay dated snapshots under two rubric versions; list the dates whose band changes.
+    Replay(replay::ReplayArgs),
     /// A dated onboarding/implementation plan from a template (and its status on a date).
     Plan(playbook::PlanArgs),
     /// Priority and route of tickets (CSV or JSON) under triage rules.
@@ -96,6 +99,7 @@ fn main() -> ExitCode {
         Command::History(args) => history::run(args),
         Command::Shadow(args) => history::run_shadow(args),
         Command::Backtest(args) => history::run_backtest(args),
+        Command::Replay(args) => replay::run(args),
         Command::Plan(args) => playbook::plan(args),
         Command::Triage(args) => playbook::triage(args),
         Command::Capacity(args) => playbook::capacity(args),

@@ -121,3 +121,11 @@ pub fn exit_on_write_error(e: &io::Error) -> ! {
     eprintln!("error: cannot write the output: {e}");
     std::process::exit(1);
 }
+
+/// Explanation lines for a script's run: `{what} {script} returned {value}`, then each line
+/// it printed as `  | ...`.
+pub fn script_lines(what: &str, t: &csrubric::script::ScriptTrace) -> Vec<String> {
+    let mut lines = vec![format!("{what} {} returned {}", t.script, t.returned)];
+    lines.extend(t.trace.iter().map(|l| format!("  | {l}")));
+    lines
+}
