@@ -721,6 +721,8 @@ fn failed_rows_have_one_shape_in_every_command() {
         serde_json::json!([{"id": "b", "row": 2, "status": "error", "error": {
             "code": "kpi_bad_value", "message": "row 2 (account `b`): `nps`: `11` is outside 0-10"}}])
     );
+}
+
 #[test]
 fn replay_lists_the_dates_whose_band_changes_under_a_candidate() {
     let dir = scratch("replay");
@@ -799,13 +801,10 @@ fn replay_lists_the_dates_whose_band_changes_under_a_candidate() {
     assert_eq!(moved["band_changed"], true);
     // both ledgers: 82 x 25% = 20.5 from product_adoption under each rubric
     for side in ["current", "candidate"] {
-        let comp = &moved[side]["result"]["Ok"]["components"][0];
+        let comp = &moved[side]["result"]["components"][0];
         assert_eq!(comp["contribution"], "20.5", "{side}: {moved}");
     }
-    assert_eq!(
-        moved["candidate"]["result"]["Ok"]["band"]["label"],
-        "Excellent"
-    );
+    assert_eq!(moved["candidate"]["result"]["band"]["label"], "Excellent");
     assert_eq!(rows[3]["error"]["code"], "duplicate_date");
 
     let out = run(&[&"replay", &current, &cand, &snaps, &"--format", &"csv"]);
