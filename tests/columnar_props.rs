@@ -586,7 +586,15 @@ fn seed_rubrics_match_the_row_path_on_many_threads() {
                 columns.push((m.id.clone(), Owned::Decimal(v)));
             }
         }
-        let ids: Vec<Option<String>> = (0..n).map(|i| Some(format!("acct-{i}"))).collect();
+        // Some ids missing or repeated (ids are checked on several threads past 20k rows).
+        let ids: Vec<Option<String>> = (0..n)
+            .map(|i| match i % 1000 {
+                7 => Some(format!("acct-{}", i - 1)),
+                13 => None,
+                500 => Some(format!(" acct-{} ", i - 400)),
+                _ => Some(format!("acct-{i}")),
+            })
+            .collect();
         check(&rubric, &ids, &columns, Some(2));
         check(&rubric, &ids, &columns, Some(1));
     }

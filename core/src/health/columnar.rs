@@ -235,22 +235,18 @@ impl Column<'_> {
             Column::Float { values, validity } => {
                 let p = POW10_F64.get(k as usize).copied().unwrap_or(1.0);
                 let src = values.get(start..start + n).unwrap_or(&[]);
-                for (j, ((x, v), s)) in src
-                    .iter()
-                    .zip(vals.iter_mut())
-                    .zip(state.iter_mut())
-                    .enumerate()
-                {
-                    if x.is_nan() || !valid(&validity, start + j) {
-                        *s = 0;
-                        continue;
-                    }
-                    match float_to_fixed(*x, p) {
-                        Some(m) => {
-                            *v = m;
-                            *s = 1;
+                // Branch-free: every value gets a candidate and a state; the missing ones are
+                // marked afterwards.
+                for ((x, v), s) in src.iter().zip(vals.iter_mut()).zip(state.iter_mut()) {
+                    let (m, exact) = float_to_fixed(*x, p);
+                    *v = m;
+                    *s = 2 - u8::from(exact) - 2 * u8::from(x.is_nan());
+                }
+                if let Some(validity) = validity {
+                    for (j, s) in state.iter_mut().enumerate() {
+                        if !validity.is_valid(start + j) {
+                            *s = 0;
                         }
-                        None => *s = 2,
                     }
                 }
                 if src.len() < n {
@@ -366,16 +362,18 @@ const FLOAT_FIXED_LIMIT: f64 = 1_125_899_906_842_624.0;
 /// (true when `|m| < 2^52`: the float spacing at `x` is then below `10^-k`). The float
 /// arithmetic only proposes `m`; the equality decides.
 #[inline]
-#[allow(clippy::float_cmp, clippy::cast_possible_truncation)]
-fn float_to_fixed(x: f64, p: f64) -> Option<i64> {
+#[allow(
+    clippy::float_cmp,
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss
+)]
+fn float_to_fixed(x: f64, p: f64) -> (i64, bool) {
     let y = x * p;
-    if y.abs() >= FLOAT_FIXED_LIMIT || y.is_nan() {
-        return None;
-    }
-    let m = y.round() as i64;
-    #[allow(clippy::cast_precision_loss)]
+    // Round half away from zero by truncation (a saturating cast, no libm call); a wrong
+    // candidate only fails the check below.
+    let m = (y + 0.5f64.copysign(y)) as i64;
     let back = m as f64 / p;
-    (back == x).then_some(m)
+    (m, y.abs() < FLOAT_FIXED_LIMIT && back == x)
 }
 
 fn pow10_i64(e: u32) -> Option<i64> {
@@ -418,7 +416,10 @@ enum Num {
 /// scripts see every input) and otherwise ignored.
 #[derive(Clone, Debug)]
 pub struct ColumnBatch<'a> {
-    ids: Vec<Result<&'a str, InputError>>,
+    /// Each row's trimmed id; `""` for a row that failed (its error is in `failed`).
+    ids: Vec<&'a str>,
+    /// The input errors of the rows without a usable id, by row index (ascending).
+    failed: Vec<(usize, InputError)>,
     first_row: usize,
     columns: Vec<(&'a str, Column<'a>)>,
 }
@@ -427,8 +428,10 @@ impl<'a> ColumnBatch<'a> {
     /// A batch of the given ids (one per row, `None` for a missing id); `source` names the
     /// table in id errors. Rows are numbered from 1.
     pub fn new(source: &str, ids: impl IntoIterator<Item = Option<&'a str>>) -> ColumnBatch<'a> {
+        let (ids, failed) = check_ids(source, 1, ids);
         ColumnBatch {
-            ids: check_ids(source, 1, ids),
+            ids,
+            failed,
             first_row: 1,
             columns: Vec::new(),
         }
@@ -441,8 +444,35 @@ impl<'a> ColumnBatch<'a> {
         ids: Vec<Result<&'a str, InputError>>,
         first_row: usize,
     ) -> ColumnBatch<'a> {
+        let mut failed = Vec::new();
+        let ids = ids
+            .into_iter()
+            .enumerate()
+            .map(|(i, id)| match id {
+                Ok(id) if !id.is_empty() => id,
+                Ok(_) => {
+                    failed.push((
+                        i,
+                        InputError::Row {
+                            file: "<columns>".into(),
+                            at: RowRef {
+                                row: first_row + i,
+                                line: None,
+                            },
+                            message: "missing `id`".into(),
+                        },
+                    ));
+                    ""
+                }
+                Err(e) => {
+                    failed.push((i, e));
+                    ""
+                }
+            })
+            .collect();
         ColumnBatch {
             ids,
+            failed,
             first_row,
             columns: Vec::new(),
         }
@@ -469,9 +499,20 @@ impl<'a> ColumnBatch<'a> {
         self.ids.is_empty()
     }
 
-    /// Each row's id, or the input error of a row without a usable id.
-    pub fn ids(&self) -> &[Result<&'a str, InputError>] {
-        &self.ids
+    /// Row `i`'s id, or the input error of a row without a usable id (`None` past the end).
+    pub fn id(&self, i: usize) -> Option<Result<&'a str, &InputError>> {
+        let id = *self.ids.get(i)?;
+        if !id.is_empty() {
+            return Some(Ok(id));
+        }
+        let k = self.failed.binary_search_by_key(&i, |(r, _)| *r).ok()?;
+        self.failed.get(k).map(|(_, e)| Err(e))
+    }
+
+    /// Row `i`'s id when it has a usable one.
+    #[inline]
+    fn ok_id(&self, i: usize) -> Option<&'a str> {
+        self.ids.get(i).copied().filter(|s| !s.is_empty())
     }
 
     fn column(&self, name: &str) -> Option<&Column<'a>> {
@@ -482,38 +523,145 @@ impl<'a> ColumnBatch<'a> {
     }
 }
 
-/// Checks ids like [`crate::columns::check_ids`], without copying them.
+/// A fast keyed hash for the id set (ids are short; SipHash dominated large batches). The
+/// key is drawn per batch from the standard library's random source.
+#[derive(Clone, Copy)]
+struct IdHasher {
+    key: u64,
+    h: u64,
+}
+
+impl std::hash::Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.h;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h ^ u64::from_le_bytes(w))
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                .rotate_left(29);
+        }
+        let mut w = [0u8; 8];
+        for (d, b) in w.iter_mut().zip(chunks.remainder()) {
+            *d = *b;
+        }
+        h = (h ^ u64::from_le_bytes(w) ^ (bytes.len() as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.h = h;
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.h = (self.h ^ u64::from(i)).wrapping_mul(0xA24B_AED4_963E_E407);
+    }
+
+    fn finish(&self) -> u64 {
+        let h = self.h ^ self.key;
+        let h = (h ^ (h >> 32)).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+        h ^ (h >> 32)
+    }
+}
+
+#[derive(Clone, Copy)]
+struct IdHash(u64);
+
+impl std::hash::BuildHasher for IdHash {
+    type Hasher = IdHasher;
+    fn build_hasher(&self) -> IdHasher {
+        IdHasher {
+            key: self.0,
+            h: self.0,
+        }
+    }
+}
+
+fn id_hash() -> IdHash {
+    use std::hash::BuildHasher;
+    IdHash(std::collections::hash_map::RandomState::new().hash_one(0x5eed_u64))
+}
+
+/// Checks ids like [`crate::columns::check_ids`], without copying them: the trimmed ids
+/// (`""` for a failed row) and the failed rows' errors. Large batches are checked on several
+/// threads, each owning the ids of one hash class, scanned in row order (so the first of two
+/// equal ids is the one kept, as on one thread).
 fn check_ids<'a>(
     source: &str,
     first_row: usize,
     ids: impl IntoIterator<Item = Option<&'a str>>,
-) -> Vec<Result<&'a str, InputError>> {
-    let ids = ids.into_iter();
-    let mut seen: HashSet<&'a str> = HashSet::with_capacity(ids.size_hint().0);
-    ids.enumerate()
-        .map(|(i, id)| {
-            let at = RowRef {
-                row: first_row + i,
-                line: None,
-            };
-            let id = id.map(str::trim).unwrap_or("");
-            if id.is_empty() {
-                return Err(InputError::Row {
+) -> (Vec<&'a str>, Vec<(usize, InputError)>) {
+    use std::hash::BuildHasher;
+    let trimmed: Vec<&'a str> = ids.into_iter().map(|id| id.map_or("", str::trim)).collect();
+    let n = trimmed.len();
+    let hasher = id_hash();
+    let parts = if n >= PARALLEL_MIN_ROWS {
+        std::thread::available_parallelism()
+            .map_or(1, |p| p.get())
+            .clamp(1, 16)
+    } else {
+        1
+    };
+    // Rows whose id repeats an earlier row's, per hash class.
+    let scan = |class: u64| -> Vec<usize> {
+        let mut seen: HashSet<&str, IdHash> =
+            HashSet::with_capacity_and_hasher(n / parts + 1, hasher);
+        let mut dups = Vec::new();
+        for (i, id) in trimmed.iter().enumerate() {
+            if id.is_empty() || (parts > 1 && hasher.hash_one(id) % parts as u64 != class) {
+                continue;
+            }
+            if !seen.insert(id) {
+                dups.push(i);
+            }
+        }
+        dups
+    };
+    let mut dups: Vec<usize> = if parts > 1 {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..parts as u64)
+                .map(|c| {
+                    let scan = &scan;
+                    scope.spawn(move || scan(c))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    } else {
+        scan(0)
+    };
+    dups.sort_unstable();
+    let mut failed = Vec::new();
+    let mut out = trimmed;
+    let mut next_dup = dups.iter().peekable();
+    for (i, id) in out.iter_mut().enumerate() {
+        let at = RowRef {
+            row: first_row + i,
+            line: None,
+        };
+        if id.is_empty() {
+            failed.push((
+                i,
+                InputError::Row {
                     file: source.into(),
                     at,
                     message: "missing `id`".into(),
-                });
-            }
-            if !seen.insert(id) {
-                return Err(InputError::Row {
+                },
+            ));
+        } else if next_dup.peek() == Some(&&i) {
+            next_dup.next();
+            failed.push((
+                i,
+                InputError::Row {
                     file: source.into(),
                     at,
                     message: format!("duplicate id `{id}`"),
-                });
-            }
-            Ok(id)
-        })
-        .collect()
+                },
+            ));
+            *id = "";
+        }
+    }
+    (out, failed)
 }
 
 /// Extra overrides for an account id (the CLI's `--overrides` file).
@@ -963,7 +1111,7 @@ impl<'r, 'b, 'a> Plan<'r, 'b, 'a> {
         }
         if let Some(extra) = self.options.extra_overrides {
             for (j, x) in slow.iter_mut().enumerate() {
-                if let Some(Ok(id)) = self.batch.ids.get(start + j) {
+                if let Some(id) = self.batch.ok_id(start + j) {
                     *x |= !extra(id).is_empty();
                 }
             }
@@ -1051,9 +1199,7 @@ impl<'r, 'b, 'a> Plan<'r, 'b, 'a> {
         weight: i64,
         measured: i64,
     ) -> Option<RowResult<'r>> {
-        if self.batch.ids.get(i)?.is_err() {
-            return None;
-        }
+        self.batch.ok_id(i)?;
         if weight == 0 || measured < ip.min_present {
             return Some(RowResult::INSUFFICIENT);
         }
@@ -1095,8 +1241,8 @@ impl<'r, 'b, 'a> Plan<'r, 'b, 'a> {
 
     /// A row off the fixed-point tier: the decimal tier, or the row path.
     fn score_slow(&self, i: usize) -> RowResult<'r> {
-        let id = match self.batch.ids.get(i) {
-            Some(Ok(id)) => *id,
+        let id = match self.batch.id(i) {
+            Some(Ok(id)) => id,
             Some(Err(e)) => return input_failure(e),
             None => return RowResult::INSUFFICIENT,
         };

@@ -454,13 +454,14 @@ fn run_streaming(args: &ScoreArgs, rubric: &HealthRubric) -> CliResult {
             }
         }
         let results = rubric.score_columns(&batch, &batch_options)?;
-        for (i, (r, id)) in results.iter().zip(batch.ids()).enumerate() {
+        for (i, r) in results.iter().enumerate() {
             let row = first_row + i;
+            let Some(id) = batch.id(i) else { continue };
             if let Some(error) = &r.error {
                 failed += 1;
                 eprintln!("error: {}", error.message);
                 let f = RowFailure {
-                    id: id.as_ref().ok().map(|s| s.to_string()),
+                    id: id.ok().map(str::to_string),
                     row: match id {
                         Ok(_) => row,
                         Err(e) => e.row().unwrap_or(0),
@@ -472,7 +473,7 @@ fn run_streaming(args: &ScoreArgs, rubric: &HealthRubric) -> CliResult {
                 sink.row(&cells, || serde_json::to_value(&f).unwrap_or_default())?;
                 continue;
             }
-            let id = id.as_ref().map_or("", |s| s);
+            let id = id.unwrap_or("");
             let band = r.band;
             let summary = HealthSummary {
                 id: id.to_string(),
