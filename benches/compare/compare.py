@@ -82,7 +82,7 @@ def zen_decision():
                 "content": {
                     "expressions": [
                         {"id": "e1", "key": "weight", "value": den},
-                        {"id": "e2", "key": "score", "value": f"weight > 0 ? floor(({num}) / weight * 100 + 0.5) / 100 : null"},
+                        {"id": "e2", "key": "score", "value": f"({den}) > 0 ? floor(({num}) / ({den}) * 100 + 0.5) / 100 : null"},
                     ]
                 },
             },
