@@ -7,6 +7,7 @@
     clippy::indexing_slicing
 )]
 
+mod columnar_props;
 mod escalation;
 mod health;
 mod health_props;

@@ -53,12 +53,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod columnar;
 mod model;
 mod score;
 
 use std::path::Path;
 use std::sync::Arc;
 
+pub use columnar::{
+    BatchOptions, Column, ColumnBatch, ExtraOverrides, RowResult, RowStatus, Validity,
+    PARALLEL_MIN_ROWS,
+};
 pub use model::{
     BandSpec, ComponentSpec, Direction, HealthRubricFile, MetricSpec, MissingPolicy, MissingSpec,
     Scale, ScoringFunction, StepSpec, KIND,

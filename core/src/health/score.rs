@@ -746,7 +746,13 @@ fn resolve(
 }
 
 /// A metric's score on the component scale `[lo, hi]`.
-fn eval(f: &ScoringFunction, dir: Direction, v: Decimal, lo: Decimal, hi: Decimal) -> Decimal {
+pub(super) fn eval(
+    f: &ScoringFunction,
+    dir: Direction,
+    v: Decimal,
+    lo: Decimal,
+    hi: Decimal,
+) -> Decimal {
     let span = hi - lo;
     // `fraction` in [0, 1] of the way from the bad end to the good end.
     let at_fraction = |num: Decimal, den: Decimal| -> Decimal {
@@ -891,7 +897,7 @@ fn fill_shares(
     }
 }
 
-fn term(c: &CompiledComponent, score: Decimal, span: Decimal) -> Decimal {
+pub(super) fn term(c: &CompiledComponent, score: Decimal, span: Decimal) -> Decimal {
     (score - c.lo) * c.weight * span / (c.hi - c.lo)
 }
 
