@@ -441,6 +441,27 @@ impl HealthRubric {
         self.inner.bands.iter().map(|b| b.as_ref())
     }
 
+    /// Whether a rule script of this rubric reads the account's whole row (`inputs`, at the
+    /// adjust or alert hooks), so that any column may matter, not only
+    /// [`HealthRubric::input_columns`].
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::health::HealthRubric;
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/health");
+    /// let plain = HealthRubric::from_path(format!("{dir}/slavkokernel.toml").as_ref())?;
+    /// let gated = HealthRubric::from_path(format!("{dir}/kinos-health.toml").as_ref())?;
+    /// assert!(!plain.reads_every_column());
+    /// assert!(gated.reads_every_column()); // its compliance gate reads `inputs.baa_signed`
+    /// # Ok::<(), csrubric::rubric::RubricError>(())
+    /// ```
+    pub fn reads_every_column(&self) -> bool {
+        self.inner.scripts.as_ref().is_some_and(|s| {
+            s.adjust.as_ref().is_some_and(|a| a.uses("inputs"))
+                || s.alerts.iter().any(|(_, a)| a.uses("inputs"))
+        })
+    }
+
     /// Every input column this rubric reads (component ids and metric ids), in rubric order.
     pub fn input_columns(&self) -> Vec<&str> {
         let mut out = Vec::new();

@@ -194,6 +194,39 @@ fn explain_lines(r: &HealthResult) -> Vec<String> {
                 c.effective_weight,
                 c.contribution.round_dp(4),
             ));
+            for m in &c.metrics {
+                if let Some(t) = &m.script {
+                    let what = format!("  metric {}: script", m.id);
+                    details.extend(crate::output::script_lines(&what, t));
+                }
+            }
+            if let Some(t) = &c.script {
+                details.extend(crate::output::script_lines("  script", t));
+            }
+        }
+        if let Some(a) = &r.adjustment {
+            let band = |b: &Option<String>| b.clone().unwrap_or_else(|| "-".into());
+            let effect = if a.changed {
+                format!(
+                    "score {} -> {}, band {} -> {}",
+                    a.score_before,
+                    r.score.map(|s| s.to_string()).unwrap_or_else(|| "-".into()),
+                    band(&a.band_before),
+                    band(&r.band.as_ref().map(|b| b.label.clone())),
+                )
+            } else {
+                "(no change)".into()
+            };
+            let reason = a
+                .reason
+                .as_ref()
+                .map(|r| format!("; {r}"))
+                .unwrap_or_default();
+            details.push(format!(
+                "adjusted by {}: returned {}; {effect}{reason}",
+                a.script, a.returned
+            ));
+            details.extend(a.trace.iter().map(|l| format!("  | {l}")));
         }
         if let Some(o) = &r.band_override {
             details.push(format!(
@@ -262,6 +295,9 @@ fn read_overrides(
 }
 
 fn warn_unused_columns(rubric: &HealthRubric, rows: &input::Rows) {
+    if rubric.reads_every_column() {
+        return; // a script reads the whole row: any column may matter
+    }
     let known: BTreeSet<&str> = rubric
         .input_columns()
         .into_iter()
@@ -506,7 +542,7 @@ fn run_streaming(args: &ScoreArgs, rubric: &HealthRubric) -> CliResult {
         }
     }
     sink.finish()?;
-    if !unused.is_empty() {
+    if !unused.is_empty() && !rubric.reads_every_column() {
         let list: Vec<String> = unused.into_iter().map(|c| format!("`{c}`")).collect();
         eprintln!(
             "note: columns not read by rubric `{}`: {}",
