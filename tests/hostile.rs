@@ -282,3 +282,50 @@ fn null_fields_in_an_override_are_absent() {
         csrubric::health::OverrideTarget::Band("Good".into())
     );
 }
+
+/// A health rubric text with the given component and metric weights (`None`: no metrics).
+fn weighted_rubric(components: &[&str], metrics: Option<&[&str]>) -> String {
+    let mut text = String::from(
+        "kind = \"health\"\nid = \"w\"\nversion = \"1\"\ntitle = \"t\"\nsource = \"s\"\nscale = \"0-100\"\n",
+    );
+    for (i, w) in components.iter().enumerate() {
+        text.push_str(&format!(
+            "[[components]]\nid = \"c{i}\"\nweight = \"{w}\"\n"
+        ));
+        if let (0, Some(ms)) = (i, metrics) {
+            for (j, mw) in ms.iter().enumerate() {
+                text.push_str(&format!(
+                    "[[components.metrics]]\nid = \"m{j}\"\nweight = \"{mw}\"\nscoring = {{ type = \"linear\", from = 0, to = 10 }}\n"
+                ));
+            }
+        }
+    }
+    text.push_str(
+        "[[bands]]\nmin = 0\nlabel = \"All\"\naction = \"x\"\nowner = \"x\"\nurgency = \"x\"\n",
+    );
+    text
+}
+
+// Found by the `rubric` fuzz target: two weights near the decimal maximum made the weight
+// sum panic ("Addition overflowed") instead of reporting the sum.
+#[test]
+fn weights_that_overflow_a_decimal_are_a_problem_not_a_panic() {
+    let max = "79228162514264337593543950335";
+    let e = HealthRubric::from_toml_str("w.toml", &weighted_rubric(&[max, max], None)).unwrap_err();
+    let s = e.to_string();
+    assert!(
+        s.contains("components: component weights sum to more than a decimal holds"),
+        "{s}"
+    );
+    let e =
+        HealthRubric::from_toml_str("w.toml", &weighted_rubric(&["50", "50"], Some(&[max, max])))
+            .unwrap_err();
+    let s = e.to_string();
+    assert!(
+        s.contains("components[0].metrics: metric weights sum to more than a decimal holds"),
+        "{s}"
+    );
+    // The same text as JSON.
+    let json = toml_to_json(&weighted_rubric(&[max, max], None));
+    assert!(HealthRubric::from_json_str("w.json", &json).is_err());
+}
