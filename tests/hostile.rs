@@ -329,3 +329,28 @@ fn weights_that_overflow_a_decimal_are_a_problem_not_a_panic() {
     let json = toml_to_json(&weighted_rubric(&[max, max], None));
     assert!(HealthRubric::from_json_str("w.json", &json).is_err());
 }
+
+// Found by the hostile-number sweep over every rubric kind: criterion weights near the
+// decimal maximum made the priority weight sum panic ("Addition overflowed").
+#[test]
+fn priority_weights_that_overflow_a_decimal_are_a_problem_not_a_panic() {
+    let text = std::fs::read_to_string(rubric_path("priority/kinos.toml")).unwrap();
+    let max = "\"79228162514264337593543950335\"";
+    let huge = text
+        .replacen("weight = 30", &format!("weight = {max}"), 1)
+        .replacen("weight = 25", &format!("weight = {max}"), 1);
+    assert_ne!(huge, text);
+    let e = csrubric::priority::PriorityRubric::from_str_with_format(
+        "p.toml",
+        &huge,
+        csrubric::rubric::Format::Toml,
+    )
+    .unwrap_err();
+    let s = e.to_string();
+    assert!(
+        s.contains(
+            "criteria: weights must sum to exactly 100, they sum to more than a decimal holds"
+        ),
+        "{s}"
+    );
+}
