@@ -354,3 +354,75 @@ fn priority_weights_that_overflow_a_decimal_are_a_problem_not_a_panic() {
         "{s}"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Bounded time: each case below runs under a guard thread that fails the test if it hangs
+// (a hang detector with a generous bound, not a speed assertion).
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Runs `f` on its own thread (default 2 MiB stack, like any worker thread) and fails if it
+/// has not finished after `secs` seconds. A panic inside `f` fails the test with its message.
+fn guarded<T: Send + 'static>(what: &str, secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    let worker = std::thread::Builder::new()
+        .name(what.to_string())
+        .spawn(move || {
+            let out = f();
+            let _ = tx.send(());
+            out
+        })
+        .unwrap();
+    match rx.recv_timeout(Duration::from_secs(secs)) {
+        Ok(()) => worker.join().unwrap(),
+        Err(mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
+            Ok(out) => out,
+            Err(e) => std::panic::resume_unwind(e),
+        },
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("{what}: still running after {secs} s"),
+    }
+}
+
+// Found by the 100k-entries case: locating each validation problem re-parsed the whole TOML
+// text and counted lines from its start, so 100 000 problems took hours (2 000 took minutes).
+#[test]
+fn problems_in_a_rubric_100k_entries_long_are_located_in_linear_time() {
+    let mut text = String::from(
+        "kind = \"health\"\nid = \"big\"\nversion = \"1\"\ntitle = \"t\"\nsource = \"s\"\nscale = \"0-100\"\n",
+    );
+    for i in 0..100_000 {
+        text.push_str(&format!("[[components]]\nid = \"c{i}\"\nweight = 0\n"));
+    }
+    text.push_str(
+        "[[bands]]\nmin = 0\nlabel = \"All\"\naction = \"x\"\nowner = \"x\"\nurgency = \"x\"\n",
+    );
+    let e = guarded("100k problems", 300, move || {
+        HealthRubric::from_toml_str("big.toml", &text).unwrap_err()
+    });
+    let problems = e.problems();
+    // One per component (weight 0) and the sum (0 instead of 100).
+    assert_eq!(problems.len(), 100_001);
+    // Component i's block starts on line 7 + 3i; its `weight` is two lines further.
+    let last = problems
+        .iter()
+        .find(|p| p.path == "components[99999].weight")
+        .unwrap();
+    assert_eq!(
+        (last.line, last.column),
+        (Some(7 + 3 * 99_999 + 2), Some(1))
+    );
+    // The message lists the first 50 and counts the rest.
+    let s = e.to_string();
+    assert!(
+        s.starts_with("big.toml: invalid rubric (100001 problems):"),
+        "{}",
+        &s[..200]
+    );
+    assert!(
+        s.ends_with("\n  ... and 99951 more problems"),
+        "{}",
+        &s[s.len() - 200..]
+    );
+    assert_eq!(s.lines().count(), 1 + 50 + 1);
+}
