@@ -362,6 +362,7 @@ pub const KINDS: &[&str] = &[
 /// # Ok::<(), csrubric::rubric::RubricError>(())
 /// ```
 pub fn peek_kind(file: &str, text: &str, format: Format) -> Result<String, RubricError> {
+    let text = without_bom(text);
     #[derive(Deserialize)]
     struct KindText {
         kind: Option<String>,
@@ -423,6 +424,7 @@ pub fn load<T: DeserializeOwned + Validate>(
     text: &str,
     format: Format,
 ) -> Result<T, RubricError> {
+    let text = without_bom(text);
     let model: T = match format {
         Format::Toml => parse_toml(file, text)?,
         Format::Json => parse_json(file, text)?,
@@ -454,6 +456,12 @@ pub fn load<T: DeserializeOwned + Validate>(
         file: file.to_string(),
         problems: list,
     })
+}
+
+/// The text without a leading UTF-8 byte-order mark (which editors on Windows add, and which
+/// JSON parsers reject), as the account readers do.
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 fn parse_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, RubricError> {
@@ -722,6 +730,20 @@ mod tests {
                 "{offset}"
             );
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_in_toml_and_json() {
+        let toml = "\u{feff}[[items]]\nid = \"a\"\nweight = -1\n";
+        let err = load::<Doc>("b.toml", toml, Format::Toml).unwrap_err();
+        // Positions count from after the mark: `weight` is on line 3, column 1.
+        assert_eq!(
+            err.to_string(),
+            "b.toml:3:1: invalid rubric: items[0].weight: weight must be positive"
+        );
+        let json = "\u{feff}{\"items\": [{\"id\": \"a\", \"weight\": 1}]}";
+        assert!(load::<Doc>("b.json", json, Format::Json).is_ok());
+        assert!(peek_kind("b.json", "\u{feff}{\"kind\": \"x\"}", Format::Json).is_ok());
     }
 
     #[test]
