@@ -277,6 +277,9 @@ fn check_identity(id: &str, version: &str, title: &str, source: &str, problems: 
 /// validate_header("health", "priority", "x", "1", "t", "", &mut p);
 /// assert_eq!(p.len(), 2); // wrong kind, empty source
 /// ```
+///
+/// A wrong `kind` is quoted briefly (its start and length when long), so a 10 MB value
+/// never becomes a 10 MB message.
 pub fn validate_header(
     expected_kind: &str,
     kind: &str,
@@ -289,7 +292,10 @@ pub fn validate_header(
     if kind != expected_kind {
         problems.push(
             "kind",
-            format!("expected `kind = \"{expected_kind}\"`, found `{kind}`"),
+            format!(
+                "expected `kind = \"{expected_kind}\"`, found `{}`",
+                crate::decimal::excerpt(kind)
+            ),
         );
     }
     check_identity(id, version, title, source, problems);
@@ -744,6 +750,17 @@ mod tests {
         let json = "\u{feff}{\"items\": [{\"id\": \"a\", \"weight\": 1}]}";
         assert!(load::<Doc>("b.json", json, Format::Json).is_ok());
         assert!(peek_kind("b.json", "\u{feff}{\"kind\": \"x\"}", Format::Json).is_ok());
+    }
+
+    #[test]
+    fn a_huge_wrong_kind_is_quoted_briefly() {
+        let mut p = Problems::default();
+        let huge = "x".repeat(10 * 1024 * 1024);
+        validate_header("health", &huge, "i", "1", "t", "s", &mut p);
+        let (path, message) = &p.0[0];
+        assert_eq!(path, "kind");
+        assert!(message.len() < 200, "{} bytes", message.len());
+        assert!(message.ends_with("... (10485760 bytes)`"), "{message}");
     }
 
     #[test]
