@@ -360,7 +360,7 @@ fn check_id(
         return Err(InputError::Row {
             file: file.into(),
             at,
-            message: format!("duplicate id `{id}`"),
+            message: format!("duplicate id `{}`", excerpt(&id)),
         });
     }
     Ok(Record {
@@ -515,7 +515,10 @@ pub fn record_from_json(
             return Err(InputError::Row {
                 file: file.into(),
                 at,
-                message: format!("`id` must be a string, not `{other}`"),
+                message: format!(
+                    "`id` must be a string, not `{}`",
+                    excerpt(&other.to_string())
+                ),
             })
         }
     };
@@ -567,6 +570,25 @@ mod tests {
         let rows = read_csv("f.csv", "id,a\nx,\"1,000\"\n").unwrap();
         let r = rows[0].as_ref().unwrap();
         assert_eq!(r.number("a"), Some(Err("`1,000` is not a number".into())));
+    }
+
+    #[test]
+    fn huge_ids_are_quoted_briefly() {
+        let big = "x".repeat(10 * 1024 * 1024);
+        let rows = read_csv("f.csv", &format!("id\n{big}\n{big}\n")).unwrap();
+        let e = rows[1].as_ref().unwrap_err().to_string();
+        assert!(
+            e.len() < 200 && e.ends_with("... (10485760 bytes)`"),
+            "{} bytes",
+            e.len()
+        );
+        let rows = read_json("f.json", &format!("[{{\"id\": [\"{big}\"]}}]")).unwrap();
+        let e = rows[0].as_ref().unwrap_err().to_string();
+        assert!(
+            e.len() < 200 && e.contains("`id` must be a string"),
+            "{} bytes",
+            e.len()
+        );
     }
 
     #[test]
