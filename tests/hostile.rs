@@ -426,3 +426,35 @@ fn problems_in_a_rubric_100k_entries_long_are_located_in_linear_time() {
     );
     assert_eq!(s.lines().count(), 1 + 50 + 1);
 }
+
+// Found by the reader cases of the hostile suite: the snapshot reader let a repeated CSV
+// column or JSON key silently overwrite the first value, and rejected a JSON byte-order mark.
+#[test]
+fn the_snapshot_reader_rejects_repeated_columns_and_keys_and_accepts_a_bom() {
+    use csrubric::history::read_snapshots;
+    let e = read_snapshots("s.csv", "id,date,usage,usage\na,2026-01-01,1,2\n", "csv").unwrap_err();
+    assert_eq!(e.to_string(), "s.csv: duplicate column `usage`");
+    let rows = read_snapshots(
+        "s.json",
+        r#"[{"id":"a","date":"2026-01-01","usage":1,"usage":2},{"id":"a","date":"2026-01-02","usage":3}]"#,
+        "json",
+    )
+    .unwrap();
+    let e = rows[0].as_ref().unwrap_err().to_string();
+    assert!(
+        e.starts_with("s.json: row 1: ") && e.contains("duplicate key `usage`"),
+        "{e}"
+    );
+    // The same account on another date is still read.
+    assert_eq!(
+        rows[1].as_ref().unwrap().number("usage"),
+        Some(Ok(dec("3")))
+    );
+    let rows = read_snapshots(
+        "s.json",
+        "\u{feff}[{\"id\":\"a\",\"date\":\"2026-01-01\"}]",
+        "json",
+    )
+    .unwrap();
+    assert_eq!(rows[0].as_ref().unwrap().id, "a");
+}

@@ -279,15 +279,7 @@ pub fn read_csv(file: &str, text: &str) -> Result<Rows, InputError> {
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
-    let mut seen = HashSet::new();
-    for h in &headers {
-        if !seen.insert(h.as_str()) {
-            return Err(InputError::File {
-                file: file.into(),
-                message: format!("duplicate column `{h}`"),
-            });
-        }
-    }
+    check_header_names(file, &headers)?;
     let id_col = headers
         .iter()
         .position(|h| h == "id")
@@ -328,6 +320,20 @@ pub fn read_csv(file: &str, text: &str) -> Result<Rows, InputError> {
         rows.push(check_id(file, at, id, values, &mut ids));
     }
     Ok(rows)
+}
+
+/// A column named twice would have one value silently win over the other: a file error.
+pub(crate) fn check_header_names(file: &str, headers: &[String]) -> Result<(), InputError> {
+    let mut seen = HashSet::new();
+    for h in headers {
+        if !seen.insert(h.as_str()) {
+            return Err(InputError::File {
+                file: file.into(),
+                message: format!("duplicate column `{}`", excerpt(h)),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn csv_message(e: &csv::Error) -> String {
@@ -387,6 +393,12 @@ fn check_id(
 /// # Ok::<(), csrubric::input::InputError>(())
 /// ```
 pub fn read_json(file: &str, text: &str) -> Result<Rows, InputError> {
+    read_json_rows(file, text, true)
+}
+
+/// [`read_json`], where `unique_ids = false` lets an id repeat (dated snapshots of one
+/// account); keys repeated inside an object are row errors either way.
+pub(crate) fn read_json_rows(file: &str, text: &str, unique_ids: bool) -> Result<Rows, InputError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let items: Vec<&serde_json::value::RawValue> = serde_json::from_str(text).map_err(|e| {
         let message = if e.is_data() {
@@ -405,6 +417,9 @@ pub fn read_json(file: &str, text: &str) -> Result<Rows, InputError> {
         .enumerate()
         .map(|(i, raw)| {
             let row = i + 1;
+            if !unique_ids {
+                ids.clear();
+            }
             match serde_json::from_str::<Strict>(raw.get()) {
                 Ok(Strict(item)) => record_from_json(file, row, &item, &mut ids),
                 Err(e) => Err(InputError::Row {

@@ -32,7 +32,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -515,21 +515,8 @@ pub fn read_snapshots(
     format: &str,
 ) -> Result<Vec<Result<Record, InputError>>, InputError> {
     if format == "json" {
-        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| InputError::File {
-            file: file.into(),
-            message: format!("not valid JSON: {e}"),
-        })?;
-        let serde_json::Value::Array(items) = v else {
-            return Err(InputError::File {
-                file: file.into(),
-                message: "expected a JSON list of snapshots".into(),
-            });
-        };
-        return Ok(items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| crate::input::record_from_json(file, i + 1, item, &mut HashSet::new()))
-            .collect());
+        // Strict like `read_json` (a repeated key is a row error), ids may repeat.
+        return crate::input::read_json_rows(file, text, false);
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
@@ -542,6 +529,7 @@ pub fn read_snapshots(
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
+    crate::input::check_header_names(file, &headers)?;
     if !headers.iter().any(|h| h == "id") {
         return Err(InputError::File {
             file: file.into(),
