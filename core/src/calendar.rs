@@ -980,8 +980,9 @@ impl Calendar {
     /// returns `t`.
     ///
     /// # Errors
-    /// [`CalendarError::OutOfRange`] for a negative `d` or one over 400 years,
-    /// [`CalendarError::NoOpenTime`] for a calendar with no open time.
+    /// [`CalendarError::OutOfRange`] for a negative `d`, or when `d` of open time does not
+    /// fit in the 400 years from `t`; [`CalendarError::NoOpenTime`] for a calendar with no
+    /// open time.
     ///
     /// # Example
     /// ```
@@ -1016,6 +1017,15 @@ impl Calendar {
         let mut remaining = d;
         for span in self.spans_from(t) {
             let span = span?;
+            // A sparse calendar (one open minute a week) may need far more calendar time
+            // than `d`: the search stops at the same 400 years `working_time` accepts, so
+            // every deadline found can be measured back.
+            if span.end - t > TimeDelta::days(MAX_SPAN_DAYS) {
+                return Err(self.out_of_range(format!(
+                    "{}s of working time do not fit in the 400 years from {t}",
+                    d.num_seconds()
+                )));
+            }
             let len = span.end - span.start;
             if remaining <= len {
                 return Ok(span.start + remaining);
@@ -1265,6 +1275,30 @@ mod tests {
             err.to_string().contains("hours[1]: overlaps `hours[0]`"),
             "{err}"
         );
+    }
+
+    // Found by the calendar fuzz target: one open minute a week and 768 days of working
+    // time needed about 21 000 years of calendar, so the search ran toward the end of
+    // chrono's range instead of stopping at the 400 years `working_time` accepts.
+    #[test]
+    fn a_deadline_beyond_400_years_is_out_of_range_not_a_long_search() {
+        let c = cal(
+            "zone = \"UTC\"\n[[hours]]\ndays = [\"sun\"]\nopen = \"23:59\"\nclose = \"24:00\"\n",
+        );
+        let t = utc("2026-01-01T00:00:00Z");
+        let err = c.add_working_time(t, TimeDelta::days(768)).unwrap_err();
+        assert_eq!(err.code(), "calendar_out_of_range", "{err}");
+        assert!(
+            err.to_string().contains("do not fit in the 400 years"),
+            "{err}"
+        );
+        // 400 years hold 20 871 Sundays (146 097 days / 7), so 20 000 open minutes fit:
+        // the 20 000th Sunday after Thursday 1 January 2026 ends its minute at midnight.
+        let d = TimeDelta::minutes(20_000);
+        let due = c.add_working_time(t, d).unwrap();
+        let first_sunday_end = utc("2026-01-05T00:00:00Z");
+        assert_eq!(due, first_sunday_end + TimeDelta::weeks(19_999));
+        assert_eq!(c.working_time(t, due).unwrap(), d);
     }
 
     #[test]
