@@ -458,3 +458,20 @@ fn the_snapshot_reader_rejects_repeated_columns_and_keys_and_accepts_a_bom() {
     .unwrap();
     assert_eq!(rows[0].as_ref().unwrap().id, "a");
 }
+
+// Found by the hostile-number sweep: `offset = -9223372036854775808` overflowed `i64::abs`
+// in the renewal limit check (a panic in debug builds; in release the wrapped value passed
+// the check).
+#[test]
+fn the_most_negative_milestone_offset_is_beyond_the_limit_not_a_panic() {
+    let text = std::fs::read_to_string(rubric_path("renewal/slavkokernel.toml")).unwrap();
+    let min = text.replacen("offset = -180", "offset = -9223372036854775808", 1);
+    assert_ne!(min, text);
+    let e = csrubric::renewal::RenewalPlaybook::from_str_with_format("r.toml", &min, csrubric::rubric::Format::Toml)
+        .unwrap_err();
+    let s = e.to_string();
+    assert!(
+        s.contains("milestones[0].offset: `offset` = -9223372036854775808 is beyond the limit"),
+        "{s}"
+    );
+}
