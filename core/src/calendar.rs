@@ -711,7 +711,7 @@ impl Calendar {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn add_working_days(&self, date: NaiveDate, n: i64) -> Result<NaiveDate, CalendarError> {
-        if n.abs() > MAX_WORKING_DAYS {
+        if n.unsigned_abs() > MAX_WORKING_DAYS.unsigned_abs() {
             return Err(self.out_of_range(format!(
                 "cannot step {n} working days (at most {MAX_WORKING_DAYS})"
             )));
@@ -1299,6 +1299,14 @@ mod tests {
         let first_sunday_end = utc("2026-01-05T00:00:00Z");
         assert_eq!(due, first_sunday_end + TimeDelta::weeks(19_999));
         assert_eq!(c.working_time(t, due).unwrap(), d);
+    }
+
+    #[test]
+    fn the_most_negative_day_count_is_out_of_range_not_a_panic() {
+        let c = cal(NINE_TO_FIVE);
+        let d = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let err = c.add_working_days(d, i64::MIN).unwrap_err();
+        assert_eq!(err.code(), "calendar_out_of_range", "{err}");
     }
 
     #[test]
