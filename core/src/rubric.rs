@@ -477,7 +477,7 @@ fn parse_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, RubricEr
             file: file.to_string(),
             line,
             column,
-            message: e.message().trim().to_string(),
+            message: brief(e.message().trim()),
         }
     })?;
     serde_path_to_error::deserialize(de).map_err(|e| {
@@ -492,7 +492,7 @@ fn parse_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, RubricEr
             file: file.to_string(),
             problems: vec![Problem {
                 path,
-                message: inner.message().trim().to_string(),
+                message: brief(inner.message().trim()),
                 line,
                 column,
             }],
@@ -514,17 +514,64 @@ fn json_error(file: &str, path: String, e: &serde_json::Error) -> RubricError {
             file: file.to_string(),
             line: e.line(),
             column: e.column(),
-            message: strip_json_position(&e.to_string()),
+            message: brief(&strip_json_position(&e.to_string())),
         };
     }
     RubricError::Invalid {
         file: file.to_string(),
         problems: vec![Problem {
             path,
-            message: strip_json_position(&e.to_string()),
+            message: brief(&strip_json_position(&e.to_string())),
             line: Some(e.line()),
             column: Some(e.column()),
         }],
+    }
+}
+
+/// A parser's message with long quoted user text shortened: serde quotes an offending value
+/// whole (`invalid type: string "…", expected u32`), so a 10 MB value would otherwise make a
+/// 10 MB message. Quoted runs over 64 bytes become their start and length
+/// ([`crate::decimal::excerpt`]).
+fn brief(message: &str) -> String {
+    const SHORT: usize = 300;
+    if message.len() <= SHORT {
+        return message.to_string();
+    }
+    let mut out = String::with_capacity(SHORT);
+    let mut rest = message;
+    while let Some(open) = rest.find(['"', '`']) {
+        let after = rest.get(open + 1..).unwrap_or("");
+        let quote = if rest.get(open..).is_some_and(|r| r.starts_with('"')) {
+            '"'
+        } else {
+            '`'
+        };
+        out.push_str(rest.get(..open).unwrap_or(""));
+        out.push(quote);
+        // The closing quote; a `"` string may contain escaped quotes (`\"`).
+        let mut escaped = false;
+        let close = after.char_indices().find_map(|(i, c)| {
+            let found = c == quote && !escaped;
+            escaped = quote == '"' && c == '\\' && !escaped;
+            found.then_some(i)
+        });
+        match close {
+            Some(c) => {
+                out.push_str(&crate::decimal::excerpt(after.get(..c).unwrap_or("")));
+                out.push(quote);
+                rest = after.get(c + 1..).unwrap_or("");
+            }
+            None => {
+                out.push_str(&crate::decimal::excerpt(after));
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    if out.len() > 4 * SHORT {
+        crate::decimal::excerpt(&out)
+    } else {
+        out
     }
 }
 
@@ -761,6 +808,34 @@ mod tests {
         assert_eq!(path, "kind");
         assert!(message.len() < 200, "{} bytes", message.len());
         assert!(message.ends_with("... (10485760 bytes)`"), "{message}");
+    }
+
+    #[test]
+    fn parser_messages_quote_huge_values_briefly() {
+        let big = "9".repeat(10 * 1024 * 1024);
+        // `items` must be a list: serde quotes the string it got instead, whole.
+        let toml = format!("items = \"{big}\"\n");
+        let json = format!("{{\"items\": \"{big}\"}}");
+        for (file, text, format) in [
+            ("b.toml", toml, Format::Toml),
+            ("b.json", json, Format::Json),
+        ] {
+            let err = load::<Doc>(file, &text, format).unwrap_err().to_string();
+            assert!(err.len() < 500, "{file}: {} bytes", err.len());
+            assert!(err.contains("(10485760 bytes)"), "{file}: {err}");
+        }
+        // Short messages are kept as they are, escaped quotes included.
+        assert_eq!(
+            brief(r#"invalid type: string "a\"b", expected u32"#),
+            r#"invalid type: string "a\"b", expected u32"#
+        );
+        let long = format!("invalid type: string \"{big}\\\"{big}\", expected u32");
+        let short = brief(&long);
+        assert!(
+            short.starts_with("invalid type: string \"99")
+                && short.ends_with("(20971522 bytes)\", expected u32"),
+            "{short}"
+        );
     }
 
     #[test]
