@@ -495,7 +495,10 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
         let mut out = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if out.contains_key(&key) {
-                return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate key `{}`",
+                    excerpt(&key)
+                )));
             }
             let Strict(v) = map.next_value()?;
             out.insert(key, v);
@@ -601,6 +604,19 @@ mod tests {
         let e = rows[0].as_ref().unwrap_err().to_string();
         assert!(
             e.len() < 200 && e.contains("`id` must be a string"),
+            "{} bytes",
+            e.len()
+        );
+    }
+
+    #[test]
+    fn a_huge_repeated_key_is_quoted_briefly() {
+        let big = "k".repeat(10 * 1024 * 1024);
+        let text = format!("[{{\"id\": \"a\", \"{big}\": 1, \"{big}\": 2}}]");
+        let rows = read_json("f.json", &text).unwrap();
+        let e = rows[0].as_ref().unwrap_err().to_string();
+        assert!(
+            e.len() < 200 && e.contains("duplicate key `kkk"),
             "{} bytes",
             e.len()
         );
