@@ -91,6 +91,9 @@ const MAX_CLOSED_DAYS: u64 = 3_660;
 const MAX_SPAN_DAYS: i64 = 146_097;
 /// The most working days [`Calendar::add_working_days`] may step.
 const MAX_WORKING_DAYS: i64 = 100_000;
+/// The most weekly open intervals (each day of each `[[hours]]` entry) one schedule may
+/// have; real calendars have a few dozen at most.
+const MAX_WEEKLY_INTERVALS: usize = 1_000;
 const MINUTES_PER_DAY: u32 = 24 * 60;
 const MINUTES_PER_WEEK: u32 = 7 * MINUTES_PER_DAY;
 
@@ -312,7 +315,18 @@ fn compile_hours(hours: &[HoursSpec], path: &str, p: &mut Problems) -> [Vec<Rule
             spans.push((start, start + length, i));
         }
     }
-    // Overlapping weekly intervals (on the circle of a week) would double-count time.
+    // Overlapping weekly intervals (on the circle of a week) would double-count time. The
+    // check compares every pair, so the number of intervals is bounded first.
+    if spans.len() > MAX_WEEKLY_INTERVALS {
+        p.push(
+            path.to_string(),
+            format!(
+                "{} weekly open intervals (days times entries): a week may have at most {MAX_WEEKLY_INTERVALS}",
+                spans.len()
+            ),
+        );
+        spans.clear();
+    }
     let mut reported = std::collections::BTreeSet::new();
     for (a_i, a) in spans.iter().enumerate() {
         for b in spans.iter().skip(a_i + 1) {
@@ -1307,6 +1321,28 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         let err = c.add_working_days(d, i64::MIN).unwrap_err();
         assert_eq!(err.code(), "calendar_out_of_range", "{err}");
+    }
+
+    // Found by the 100k-entries case of the hostile suite: the overlap check compares every
+    // pair of weekly intervals, so 100 000 `[[hours]]` entries (or one entry listing a day
+    // 100 000 times) took hours.
+    #[test]
+    fn a_calendar_with_too_many_weekly_intervals_is_rejected() {
+        let mut body = String::from("zone = \"UTC\"\n");
+        for _ in 0..100_000 {
+            body.push_str("[[hours]]\ndays = [\"mon\"]\nopen = \"09:00\"\nclose = \"10:00\"\n");
+        }
+        let text = format!("kind = \"calendar\"\nid = \"t\"\nversion = \"1\"\ntitle = \"T\"\nsource = \"s\"\n{body}");
+        let err = Calendar::from_toml_str("c.toml", &text).unwrap_err();
+        assert!(err.to_string().contains("c.toml:7:3: invalid rubric: hours: 100000 weekly open intervals (days times entries): a week may have at most 1000"), "{err}");
+        let days = vec!["\"mon\""; 1001].join(", ");
+        let text = format!("kind = \"calendar\"\nid = \"t\"\nversion = \"1\"\ntitle = \"T\"\nsource = \"s\"\nzone = \"UTC\"\n[[hours]]\ndays = [{days}]\nopen = \"09:00\"\nclose = \"10:00\"\n");
+        let err = Calendar::from_toml_str("c.toml", &text).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("hours: 1001 weekly open intervals"),
+            "{err}"
+        );
     }
 
     #[test]
