@@ -467,11 +467,32 @@ fn the_most_negative_milestone_offset_is_beyond_the_limit_not_a_panic() {
     let text = std::fs::read_to_string(rubric_path("renewal/slavkokernel.toml")).unwrap();
     let min = text.replacen("offset = -180", "offset = -9223372036854775808", 1);
     assert_ne!(min, text);
-    let e = csrubric::renewal::RenewalPlaybook::from_str_with_format("r.toml", &min, csrubric::rubric::Format::Toml)
-        .unwrap_err();
+    let e = csrubric::renewal::RenewalPlaybook::from_str_with_format(
+        "r.toml",
+        &min,
+        csrubric::rubric::Format::Toml,
+    )
+    .unwrap_err();
     let s = e.to_string();
     assert!(
         s.contains("milestones[0].offset: `offset` = -9223372036854775808 is beyond the limit"),
         "{s}"
     );
+}
+
+// Found by the arithmetic audit: `Instant::now() + deadline` panicked for a Rust caller's
+// `deadline_ms = u64::MAX` ("no deadline" in effect).
+#[test]
+fn a_deadline_beyond_the_clock_means_no_deadline_not_a_panic() {
+    use csrubric::script::{Hook, Limits, ScriptEngine};
+    let limits = Limits {
+        deadline_ms: u64::MAX,
+        ..Limits::default()
+    };
+    let engine = ScriptEngine::new(limits, csrubric::script::rhai::Map::new());
+    let script = ScriptEngine::compile(&engine, "t", Hook::Adjust, "40 + 2").unwrap();
+    let out = script
+        .call("a", &mut csrubric::script::rhai::Scope::new())
+        .unwrap();
+    assert_eq!(out.decimal("a score").unwrap(), dec("42"));
 }

@@ -659,8 +659,11 @@ impl Script {
     pub fn call(&self, account: &str, scope: &mut Scope) -> Result<Output, ScriptError> {
         scope.push_constant_dynamic("params", self.engine.params.clone());
         TRACE.with(|t| t.borrow_mut().clear());
-        let deadline = Instant::now() + Duration::from_millis(self.engine.limits.deadline_ms);
-        let previous = DEADLINE.with(|d| d.replace(Some(deadline)));
+        // `None` (no deadline) when a Rust caller's `deadline_ms` is beyond what the clock
+        // can represent (`Instant + Duration` would panic).
+        let deadline =
+            Instant::now().checked_add(Duration::from_millis(self.engine.limits.deadline_ms));
+        let previous = DEADLINE.with(|d| d.replace(deadline));
         let result = self
             .engine
             .engine
