@@ -496,3 +496,40 @@ fn a_deadline_beyond_the_clock_means_no_deadline_not_a_panic() {
         .unwrap();
     assert_eq!(out.decimal("a score").unwrap(), dec("42"));
 }
+
+// Found by the arithmetic audit: the usage-drop alert computed `(now - then) * 100 / then`
+// with Decimal's panicking operators on raw (unbounded) cells, and a huge
+// `trend_window_days` made `date - Duration::days(n)` panic.
+#[test]
+fn history_with_extreme_usage_values_and_windows_does_not_panic() {
+    use csrubric::history::{score_history, HistoryOptions};
+    let r = health("slavkokernel");
+    let max = "79228162514264337593543950335";
+    let snaps: Vec<Record> = [("2026-01-01", max), ("2026-01-15", &format!("-{max}")[..])]
+        .iter()
+        .enumerate()
+        .map(|(i, (d, v))| {
+            let mut a = rec("a", &[("product_adoption", "50"), ("logins", v)])
+                .with_value("date", csrubric::input::Value::Text(d.to_string()));
+            a.row = i + 1;
+            a
+        })
+        .collect();
+    for window in [14, i64::MAX, i64::MIN] {
+        let options = HistoryOptions {
+            usage: "logins".into(),
+            trend_window_days: window,
+            ..HistoryOptions::default()
+        };
+        let h = score_history(&r, &snaps, &options).unwrap();
+        assert_eq!(h.points.len(), 2, "window {window}");
+        // Both dates scored: 50 on every measured component (one of five) renormalizes to 50.
+        for p in &h.points {
+            assert_eq!(
+                p.result.as_ref().unwrap().score,
+                Some(dec("50.00")),
+                "window {window}"
+            );
+        }
+    }
+}

@@ -258,6 +258,14 @@ fn date_of(r: &Record) -> Result<NaiveDate, HistoryError> {
 }
 
 /// A signal's value: the component's counted score, or else the input cell.
+/// `days` before `date`; the earliest date when that is out of chrono's range (a huge
+/// `trend_window_days` would make `date - Duration::days(n)` panic).
+fn window_start(date: NaiveDate, days: i64) -> NaiveDate {
+    chrono::TimeDelta::try_days(days)
+        .and_then(|w| date.checked_sub_signed(w))
+        .unwrap_or(NaiveDate::MIN)
+}
+
 fn signal(result: Option<&HealthResult>, record: &Record, name: &str) -> Option<Decimal> {
     result
         .and_then(|r| r.components.iter().find(|c| c.id.as_ref() == name))
@@ -345,7 +353,7 @@ pub fn score_history(
         };
         let trend = result.as_ref().ok().and_then(|r| {
             let to = r.score?;
-            let window_start = *date - chrono::Duration::days(options.trend_window_days);
+            let window_start = window_start(*date, options.trend_window_days);
             let scored = points
                 .iter()
                 .filter_map(|p| Some((p.date, p.result.as_ref().ok()?.score?)));
@@ -372,7 +380,7 @@ pub fn score_history(
         let prev_index = i.checked_sub(1);
         let prev = prev_index.and_then(|j| Some((points.get(j)?, filled.get(j)?)));
         // Usage drop: the value at the latest snapshot at least `window` days earlier.
-        let window_start = *date - chrono::Duration::days(options.trend_window_days);
+        let window_start = window_start(*date, options.trend_window_days);
         let base = points
             .iter()
             .zip(&filled)
@@ -380,8 +388,13 @@ pub fn score_history(
             .find(|(p, _)| p.date <= window_start);
         if let (Some(now), Some((bp, br))) = (signal(current, &record, &options.usage), base) {
             if let Some(then) = signal(bp.result.as_ref().ok(), br, &options.usage) {
-                if then > Decimal::ZERO {
-                    let pct = (now - then) * Decimal::ONE_HUNDRED / then;
+                // Raw usage cells are unbounded: a change too large for a decimal is no drop.
+                let pct = now
+                    .checked_sub(then)
+                    .and_then(|d| d.checked_mul(Decimal::ONE_HUNDRED))
+                    .and_then(|d| d.checked_div(then))
+                    .filter(|_| then > Decimal::ZERO);
+                if let Some(pct) = pct {
                     if pct <= -options.usage_drop_pct {
                         alerts.push(seed_alert(
                             "usage_drop",
