@@ -533,3 +533,76 @@ fn history_with_extreme_usage_values_and_windows_does_not_panic() {
         }
     }
 }
+
+// Found by the arithmetic audit: a reversed criterion computed `min + max - value` with
+// Decimal's panicking operators, so bounds near the decimal limits crashed scoring instead
+// of failing the request.
+#[test]
+fn priority_scores_near_the_decimal_limits_are_overflow_errors() {
+    use csrubric::priority::PriorityRubric;
+    let text = std::fs::read_to_string(rubric_path("priority/kinos.toml")).unwrap();
+    let max = "\"79228162514264337593543950335\"";
+    // implementation_effort is reversed: 1 + max - value overflows for a small value.
+    let reversed = text.replacen(
+        "weight = 15\nreverse = true",
+        &format!("weight = 15\nreverse = true\nmax = {max}"),
+        1,
+    );
+    assert_ne!(reversed, text);
+    let r =
+        PriorityRubric::from_str_with_format("p.toml", &reversed, csrubric::rubric::Format::Toml)
+            .unwrap();
+    let req = rec(
+        "r1",
+        &[
+            ("customer_impact", "3"),
+            ("strategic_alignment", "3"),
+            ("revenue_impact", "3"),
+            ("implementation_effort", "0.5"),
+            ("cross_vertical_value", "3"),
+        ],
+    );
+    // 0.5 is below the default minimum 1: out of scale, named.
+    let e = r.score(&req).unwrap_err();
+    assert!(e.to_string().contains("implementation_effort"), "{e}");
+    let req = rec(
+        "r1",
+        &[
+            ("customer_impact", "3"),
+            ("strategic_alignment", "3"),
+            ("revenue_impact", "3"),
+            ("implementation_effort", "1"),
+            ("cross_vertical_value", "3"),
+        ],
+    );
+    let e = r.score(&req).unwrap_err();
+    assert_eq!(e.code(), "overflow", "{e}");
+    // Every criterion unbounded above, every input at the maximum: a part overflows (the
+    // weighted total itself cannot, its weights sum to 100), an error for this request.
+    let mut open = text.clone();
+    for w in ["weight = 30", "weight = 25", "weight = 20", "weight = 10"] {
+        open = open.replacen(w, &format!("{w}\nmax = {max}"), 1);
+    }
+    let open = open.replacen(
+        "weight = 15\nreverse = true",
+        &format!("weight = 15\nmax = {max}"),
+        1,
+    );
+    let r = PriorityRubric::from_str_with_format("p.toml", &open, csrubric::rubric::Format::Toml)
+        .unwrap();
+    let v = max.trim_matches('"');
+    let req = rec(
+        "r2",
+        &[
+            ("customer_impact", v),
+            ("strategic_alignment", v),
+            ("revenue_impact", v),
+            ("implementation_effort", v),
+            ("cross_vertical_value", v),
+        ],
+    );
+    match r.score(&req) {
+        Ok(res) => panic!("scored {:?}", res.score),
+        Err(e) => assert_eq!(e.code(), "overflow", "{e}"),
+    }
+}
