@@ -606,3 +606,27 @@ fn priority_scores_near_the_decimal_limits_are_overflow_errors() {
         Err(e) => assert_eq!(e.code(), "overflow", "{e}"),
     }
 }
+
+// Found by the arithmetic audit: tier shares were summed with Decimal's panicking `+` before
+// their range was known to hold.
+#[test]
+fn capacity_shares_that_overflow_a_decimal_are_a_problem_not_a_panic() {
+    let text =
+        std::fs::read_to_string(rubric_path("playbooks/slavkokernel-capacity.toml")).unwrap();
+    let max = "\"79228162514264337593543950335\"";
+    let huge = text
+        .replacen("share = \"80\"", &format!("share = {max}"), 1)
+        .replacen("share = \"20\"", &format!("share = {max}"), 1);
+    assert_ne!(huge, text);
+    let e = csrubric::playbook::CapacityRatios::from_str_with_format(
+        "c.toml",
+        &huge,
+        csrubric::rubric::Format::Toml,
+    )
+    .unwrap_err();
+    let s = e.to_string();
+    assert!(
+        s.contains("tiers: shares add up to more than a decimal holds, not 100"),
+        "{s}"
+    );
+}
