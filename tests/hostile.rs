@@ -630,3 +630,28 @@ fn capacity_shares_that_overflow_a_decimal_are_a_problem_not_a_panic() {
         "{s}"
     );
 }
+
+// Found by the arithmetic audit: the exit criterion computed `current - baseline` with
+// Decimal's panicking `-`.
+#[test]
+fn intervention_exit_status_with_extreme_measurements_does_not_panic() {
+    use csrubric::playbook::{AccountRisk, ExitStatus, InterventionRules};
+    let rules =
+        InterventionRules::from_path(&rubric_path("playbooks/slavkokernel-interventions.toml"))
+            .unwrap();
+    let start = chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
+    let plan = rules
+        .select(&AccountRisk {
+            id: "A".into(),
+            band: "Good".into(),
+            risks: vec!["adoption".into()],
+            start,
+        })
+        .unwrap();
+    // Adoption Challenges: usage must increase within 30 days.
+    let p = &plan.playbooks[0];
+    let day = chrono::NaiveDate::from_ymd_opt(2027, 1, 20).unwrap();
+    let max = dec("79228162514264337593543950335");
+    assert_eq!(p.exit_status(-max, max, day), ExitStatus::Met);
+    assert_eq!(p.exit_status(max, -max, day), ExitStatus::Open);
+}
