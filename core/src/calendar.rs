@@ -74,7 +74,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::{
-    DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta,
+    DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta,
     TimeZone, Utc, Weekday,
 };
 use chrono_tz::Tz;
@@ -833,8 +833,13 @@ impl Calendar {
         let midnight = date.and_time(NaiveTime::MIN);
         let mut out = Vec::new();
         for r in rules {
-            let start = midnight + TimeDelta::minutes(i64::from(r.open));
-            let end = start + TimeDelta::minutes(i64::from(r.length));
+            // On the last date chrono represents, a shift's end (or an instant) may not exist.
+            let (Some(start), Some(end)) = (
+                midnight.checked_add_signed(TimeDelta::minutes(i64::from(r.open))),
+                midnight.checked_add_signed(TimeDelta::minutes(i64::from(r.open + r.length))),
+            ) else {
+                return Err(self.out_of_range(format!("`{date}` is the end of the date range")));
+            };
             for (s, e) in self.minus_holidays(start, end) {
                 let (Some(s), Some(e)) = (to_instant(v.zone, s), to_instant(v.zone, e)) else {
                     return Err(
@@ -906,7 +911,7 @@ impl Calendar {
     pub fn spans_from(&self, t: DateTime<Utc>) -> Spans<'_> {
         let vi = self.version_index_at(t);
         let zone = self.inner.versions.get(vi).map_or(Tz::UTC, |v| v.zone);
-        let date = t.with_timezone(&zone).date_naive().pred_opt();
+        let date = local_date(t, zone).and_then(|d| d.pred_opt());
         Spans {
             cal: self,
             t,
@@ -1162,6 +1167,15 @@ fn unreachable_version() -> &'static Version {
     })
 }
 
+/// The local date of `t` in `zone`; `None` within a day of the ends of chrono's range, where
+/// the local time does not exist (`DateTime::date_naive` would panic there).
+fn local_date(t: DateTime<Utc>, zone: Tz) -> Option<NaiveDate> {
+    let offset = zone.offset_from_utc_datetime(&t.naive_utc()).fix();
+    t.naive_utc()
+        .checked_add_signed(TimeDelta::seconds(i64::from(offset.local_minus_utc())))
+        .map(|local| local.date())
+}
+
 /// Turns a local time into an instant with the offset in force then: a time skipped by a
 /// DST jump is the instant of the jump, a time that occurs twice is its first occurrence.
 /// Both rules keep the map monotonic, so open intervals never turn inside out.
@@ -1219,7 +1233,7 @@ impl Iterator for Spans<'_> {
                     let day_start = to_instant(v.zone, date.and_time(NaiveTime::MIN));
                     if day_start.is_some_and(|s| s >= until) {
                         self.vi += 1;
-                        self.date = until.with_timezone(&next.zone).date_naive().pred_opt();
+                        self.date = local_date(until, next.zone).and_then(|d| d.pred_opt());
                         continue;
                     }
                 }
@@ -1343,6 +1357,28 @@ mod tests {
                 .contains("hours: 1001 weekly open intervals"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_last_days_chrono_represents_are_errors_or_answers_not_panics() {
+        let late = DateTime::<Utc>::MAX_UTC - TimeDelta::days(3);
+        let early = DateTime::<Utc>::MIN_UTC + TimeDelta::hours(1);
+        for body in [
+            NINE_TO_FIVE,
+            "zone = \"UTC\"\nalways_open = true\n",
+            "zone = \"Pacific/Kiritimati\"\n[[hours]]\ndays = [\"mon\",\"tue\",\"wed\",\"thu\",\"fri\",\"sat\",\"sun\"]\nopen = \"22:00\"\nclose = \"06:00\"\n",
+        ] {
+            let c = cal(body);
+            let _ = c.working_time(late, DateTime::<Utc>::MAX_UTC);
+            let _ = c.add_working_time(late, TimeDelta::hours(30));
+            let _ = c.add_business_days(late, 5);
+            let _ = c.next_open(late);
+            let _ = c.working_time(DateTime::<Utc>::MIN_UTC, early);
+            let _ = c.add_working_time(DateTime::<Utc>::MIN_UTC, TimeDelta::minutes(30));
+            let _ = c.add_working_days(NaiveDate::MAX, 1);
+            let _ = c.add_working_days(NaiveDate::MIN, -1);
+            let _ = c.on_or_before_working_day(NaiveDate::MIN);
+        }
     }
 
     #[test]
