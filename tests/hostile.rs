@@ -655,3 +655,18 @@ fn intervention_exit_status_with_extreme_measurements_does_not_panic() {
     assert_eq!(p.exit_status(-max, max, day), ExitStatus::Met);
     assert_eq!(p.exit_status(max, -max, day), ExitStatus::Open);
 }
+
+// Found by the arithmetic audit: a matrix without a calendar added its target to `since`
+// with `DateTime + TimeDelta`, which panics past chrono's last instant.
+#[test]
+fn a_matrix_deadline_beyond_the_date_range_is_an_error() {
+    use std::collections::BTreeMap;
+    let m = csrubric::escalation::EscalationMatrix::from_path(&rubric_path(
+        "escalation/slavkokernel-risk.toml",
+    ))
+    .unwrap();
+    let facts = BTreeMap::from([("risk_level".to_string(), "critical".to_string())]);
+    let late = chrono::DateTime::<chrono::Utc>::MAX_UTC - chrono::TimeDelta::hours(1);
+    let e = m.evaluate(&facts, late, None).unwrap_err();
+    assert!(e.1.contains("beyond the date range"), "{e:?}");
+}
