@@ -13,7 +13,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Offset, TimeDelta, TimeZone, Utc};
 use csrubric::api::{score_health_rows, HealthRow};
 use csrubric::calendar::Calendar;
 use csrubric::escalation::{AlertRules, EscalationMatrix, SlaPolicy};
@@ -473,13 +473,15 @@ fn instant(mode: u8, b: &mut Bytes<'_>) -> DateTime<Utc> {
     DateTime::from_timestamp(secs, 0).unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
 }
 
+/// Up to 18 hours in seconds, 45 days in minutes, 7 years in hours, or 11 years in days:
+/// long enough to cross every DST change and holiday pattern, short enough to run fast.
 fn span(mode: u8, v: u16) -> TimeDelta {
     let v = i64::from(v);
     match mode % 4 {
         0 => TimeDelta::seconds(v),
         1 => TimeDelta::minutes(v),
         2 => TimeDelta::hours(v),
-        _ => TimeDelta::days(v),
+        _ => TimeDelta::days(v % 4_000),
     }
 }
 
@@ -592,7 +594,17 @@ pub fn calendar_properties(c: &Calendar, p: &Probe) {
             p.n
         );
     }
-    let date = c.local(t).date_naive();
+    // `local(t).date_naive()` would panic within a day of chrono's range ends.
+    let local = c.local(t);
+    let Some(date) = t
+        .naive_utc()
+        .checked_add_signed(TimeDelta::seconds(i64::from(
+            local.offset().fix().local_minus_utc(),
+        )))
+        .map(|n| n.date())
+    else {
+        return;
+    };
     if let Ok(d2) = c.add_working_days(date, p.n) {
         check_step(c, date, d2, p.n);
     }
