@@ -397,15 +397,7 @@ impl<R: std::io::Read> CsvStream<R> {
             .iter()
             .map(|h| h.trim().to_string())
             .collect();
-        let mut seen = HashSet::new();
-        for h in &headers {
-            if !seen.insert(h.as_str()) {
-                return Err(InputError::File {
-                    file: file.into(),
-                    message: format!("duplicate column `{h}`"),
-                });
-            }
-        }
+        check_header_names(file, &headers)?;
         let id_col = headers
             .iter()
             .position(|h| h == "id")
@@ -536,6 +528,20 @@ pub fn check_utf8_file(path: &Path) -> Result<(), InputError> {
     }
 }
 
+/// A column named twice would have one value silently win over the other: a file error.
+pub(crate) fn check_header_names(file: &str, headers: &[String]) -> Result<(), InputError> {
+    let mut seen = HashSet::new();
+    for h in headers {
+        if !seen.insert(h.as_str()) {
+            return Err(InputError::File {
+                file: file.into(),
+                message: format!("duplicate column `{}`", excerpt(h)),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn csv_message(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::UnequalLengths {
@@ -566,7 +572,7 @@ fn check_id(
         return Err(InputError::Row {
             file: file.into(),
             at,
-            message: format!("duplicate id `{id}`"),
+            message: format!("duplicate id `{}`", excerpt(&id)),
         });
     }
     Ok(Record {
@@ -593,6 +599,12 @@ fn check_id(
 /// # Ok::<(), csrubric::input::InputError>(())
 /// ```
 pub fn read_json(file: &str, text: &str) -> Result<Rows, InputError> {
+    read_json_rows(file, text, true)
+}
+
+/// [`read_json`], where `unique_ids = false` lets an id repeat (dated snapshots of one
+/// account); keys repeated inside an object are row errors either way.
+pub(crate) fn read_json_rows(file: &str, text: &str, unique_ids: bool) -> Result<Rows, InputError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let items: Vec<&serde_json::value::RawValue> = serde_json::from_str(text).map_err(|e| {
         let message = if e.is_data() {
@@ -611,6 +623,9 @@ pub fn read_json(file: &str, text: &str) -> Result<Rows, InputError> {
         .enumerate()
         .map(|(i, raw)| {
             let row = i + 1;
+            if !unique_ids {
+                ids.clear();
+            }
             match serde_json::from_str::<Strict>(raw.get()) {
                 Ok(Strict(item)) => record_from_json(file, row, &item, &mut ids),
                 Err(e) => Err(InputError::Row {
@@ -686,7 +701,10 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
         let mut out = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if out.contains_key(&key) {
-                return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate key `{}`",
+                    excerpt(&key)
+                )));
             }
             let Strict(v) = map.next_value()?;
             out.insert(key, v);
@@ -751,7 +769,10 @@ pub fn record_from_json(
             return Err(InputError::Row {
                 file: file.into(),
                 at,
-                message: format!("`id` must be a string, not `{other}`"),
+                message: format!(
+                    "`id` must be a string, not `{}`",
+                    excerpt(&other.to_string())
+                ),
             })
         }
     };
@@ -803,6 +824,38 @@ mod tests {
         let rows = read_csv("f.csv", "id,a\nx,\"1,000\"\n").unwrap();
         let r = rows[0].as_ref().unwrap();
         assert_eq!(r.number("a"), Some(Err("`1,000` is not a number".into())));
+    }
+
+    #[test]
+    fn huge_ids_are_quoted_briefly() {
+        let big = "x".repeat(10 * 1024 * 1024);
+        let rows = read_csv("f.csv", &format!("id\n{big}\n{big}\n")).unwrap();
+        let e = rows[1].as_ref().unwrap_err().to_string();
+        assert!(
+            e.len() < 200 && e.ends_with("... (10485760 bytes)`"),
+            "{} bytes",
+            e.len()
+        );
+        let rows = read_json("f.json", &format!("[{{\"id\": [\"{big}\"]}}]")).unwrap();
+        let e = rows[0].as_ref().unwrap_err().to_string();
+        assert!(
+            e.len() < 200 && e.contains("`id` must be a string"),
+            "{} bytes",
+            e.len()
+        );
+    }
+
+    #[test]
+    fn a_huge_repeated_key_is_quoted_briefly() {
+        let big = "k".repeat(10 * 1024 * 1024);
+        let text = format!("[{{\"id\": \"a\", \"{big}\": 1, \"{big}\": 2}}]");
+        let rows = read_json("f.json", &text).unwrap();
+        let e = rows[0].as_ref().unwrap_err().to_string();
+        assert!(
+            e.len() < 200 && e.contains("duplicate key `kkk"),
+            "{} bytes",
+            e.len()
+        );
     }
 
     #[test]

@@ -943,8 +943,19 @@ impl EscalationMatrix {
         match (&self.inner.calendar, t) {
             (Some(cal), Target::OpenTime(d)) => cal.add_working_time(since, d),
             (Some(cal), Target::BusinessDays(n)) => cal.add_business_days(since, n),
-            (None, Target::OpenTime(d)) => Ok(since + d),
-            (None, Target::BusinessDays(n)) => Ok(since + chrono::TimeDelta::days(n)),
+            // Checked: a Rust caller may pass any instant (`DateTime + TimeDelta` panics).
+            (None, t) => {
+                let d = match t {
+                    Target::OpenTime(d) => d,
+                    Target::BusinessDays(n) => chrono::TimeDelta::days(n),
+                };
+                since
+                    .checked_add_signed(d)
+                    .ok_or_else(|| CalendarError::OutOfRange {
+                        calendar: "(none)".into(),
+                        message: format!("{since} plus the target is beyond the date range"),
+                    })
+            }
         }
     }
 }

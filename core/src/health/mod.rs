@@ -346,7 +346,9 @@ impl HealthRubric {
                 Some(j) => s.metrics.get(i)?.get(j)?.clone(),
             }
         };
-        let total: Decimal = file.components.iter().map(|c| c.weight.0).sum();
+        // Validation has checked that the weights sum to exactly 100, so this cannot overflow.
+        let total = crate::decimal::checked_sum(file.components.iter().map(|c| c.weight.0))
+            .unwrap_or(Decimal::ONE_HUNDRED);
         // Validation has accepted the scale, so parsing cannot fail here.
         let scale = Scale::parse(&file.scale, total).unwrap_or(Scale::Range {
             min: Decimal::ZERO,

@@ -35,7 +35,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -266,6 +266,14 @@ fn date_of(r: &Record) -> Result<NaiveDate, HistoryError> {
 }
 
 /// A signal's value: the component's counted score, or else the input cell.
+/// `days` before `date`; the earliest date when that is out of chrono's range (a huge
+/// `trend_window_days` would make `date - Duration::days(n)` panic).
+fn window_start(date: NaiveDate, days: i64) -> NaiveDate {
+    chrono::TimeDelta::try_days(days)
+        .and_then(|w| date.checked_sub_signed(w))
+        .unwrap_or(NaiveDate::MIN)
+}
+
 fn signal(result: Option<&HealthResult>, record: &Record, name: &str) -> Option<Decimal> {
     result
         .and_then(|r| r.components.iter().find(|c| c.id.as_ref() == name))
@@ -353,7 +361,7 @@ pub fn score_history(
         };
         let trend = result.as_ref().ok().and_then(|r| {
             let to = r.score?;
-            let window_start = *date - chrono::Duration::days(options.trend_window_days);
+            let window_start = window_start(*date, options.trend_window_days);
             let scored = points
                 .iter()
                 .filter_map(|p| Some((p.date, p.result.as_ref().ok()?.score?)));
@@ -380,7 +388,7 @@ pub fn score_history(
         let prev_index = i.checked_sub(1);
         let prev = prev_index.and_then(|j| Some((points.get(j)?, filled.get(j)?)));
         // Usage drop: the value at the latest snapshot at least `window` days earlier.
-        let window_start = *date - chrono::Duration::days(options.trend_window_days);
+        let window_start = window_start(*date, options.trend_window_days);
         let base = points
             .iter()
             .zip(&filled)
@@ -388,8 +396,13 @@ pub fn score_history(
             .find(|(p, _)| p.date <= window_start);
         if let (Some(now), Some((bp, br))) = (signal(current, &record, &options.usage), base) {
             if let Some(then) = signal(bp.result.as_ref().ok(), br, &options.usage) {
-                if then > Decimal::ZERO {
-                    let pct = (now - then) * Decimal::ONE_HUNDRED / then;
+                // Raw usage cells are unbounded: a change too large for a decimal is no drop.
+                let pct = now
+                    .checked_sub(then)
+                    .and_then(|d| d.checked_mul(Decimal::ONE_HUNDRED))
+                    .and_then(|d| d.checked_div(then))
+                    .filter(|_| then > Decimal::ZERO);
+                if let Some(pct) = pct {
                     if pct <= -options.usage_drop_pct {
                         alerts.push(seed_alert(
                             "usage_drop",
@@ -525,21 +538,8 @@ pub fn read_snapshots(
     format: &str,
 ) -> Result<Vec<Result<Record, InputError>>, InputError> {
     if format == "json" {
-        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| InputError::File {
-            file: file.into(),
-            message: format!("not valid JSON: {e}"),
-        })?;
-        let serde_json::Value::Array(items) = v else {
-            return Err(InputError::File {
-                file: file.into(),
-                message: "expected a JSON list of snapshots".into(),
-            });
-        };
-        return Ok(items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| crate::input::record_from_json(file, i + 1, item, &mut HashSet::new()))
-            .collect());
+        // Strict like `read_json` (a repeated key is a row error), ids may repeat.
+        return crate::input::read_json_rows(file, text, false);
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
@@ -552,6 +552,7 @@ pub fn read_snapshots(
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
+    crate::input::check_header_names(file, &headers)?;
     if !headers.iter().any(|h| h == "id") {
         return Err(InputError::File {
             file: file.into(),

@@ -511,7 +511,9 @@ impl PriorityRubric {
                         .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
                         .ok_or_else(|| PriorityError::Overflow { at: at.clone() })?;
                     c.contribution = Some(part);
-                    total += part;
+                    total = total
+                        .checked_add(part)
+                        .ok_or_else(|| PriorityError::Overflow { at: at.clone() })?;
                 }
                 total
             }
@@ -611,7 +613,11 @@ impl PriorityRubric {
             }
         }
         let effective = match (c.reverse, lo, hi) {
-            (true, Some(l), Some(h)) => l + h - value,
+            // Rubric bounds near the decimal limits can overflow `l + h`.
+            (true, Some(l), Some(h)) => l
+                .checked_add(h)
+                .and_then(|s| s.checked_sub(value))
+                .ok_or_else(|| PriorityError::Overflow { at: at.clone() })?,
             _ => value,
         };
         Ok(Contribution {

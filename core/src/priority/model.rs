@@ -543,16 +543,18 @@ impl Validate for PriorityRubricFile {
             }
         }
         if self.model == Model::Weighted {
-            let total: Decimal = self
-                .criteria
-                .iter()
-                .filter_map(|c| c.weight)
-                .map(|w| w.0)
-                .sum();
-            if self.criteria.iter().all(|c| c.weight.is_some()) && total != Decimal::ONE_HUNDRED {
+            // `None` when the weights overflow a decimal (`+` would panic).
+            let total = crate::decimal::checked_sum(
+                self.criteria.iter().filter_map(|c| c.weight).map(|w| w.0),
+            );
+            if self.criteria.iter().all(|c| c.weight.is_some())
+                && total != Some(Decimal::ONE_HUNDRED)
+            {
+                let sum =
+                    total.map_or_else(|| "more than a decimal holds".into(), |t| t.to_string());
                 p.push(
                     "criteria",
-                    format!("weights must sum to exactly 100, they sum to {total}"),
+                    format!("weights must sum to exactly 100, they sum to {sum}"),
                 );
             }
         }

@@ -47,8 +47,9 @@ fn pct(from: Decimal, to: Decimal) -> Res<Dynamic> {
     if from.is_zero() {
         return err("pct_change: the starting value is 0, a percent change is undefined".into());
     }
-    match (to - from)
-        .checked_mul(Decimal::ONE_HUNDRED)
+    match to
+        .checked_sub(from)
+        .and_then(|x| x.checked_mul(Decimal::ONE_HUNDRED))
         .and_then(|x| x.checked_div(from))
     {
         Some(d) => Ok(Dynamic::from_decimal(d.normalize())),
@@ -234,6 +235,9 @@ mod tests {
         assert!(run(r#"mean([1, "x"])"#).contains("expected a number"));
         assert!(run(r#"days_between("2026-13-01", "2026-01-01")"#).contains("not a date"));
         assert!(run("clamp(1, 5, 0)").contains("above upper bound"));
+        // Found by the script fuzz corpus: `to - from` overflowed (a panic inside Rhai).
+        let max = "79228162514264337593543950335";
+        assert!(run(&format!("pct_change(-{max}, {max})")).contains("pct_change: overflow"));
         let _ = Decimal::ZERO;
     }
 }
