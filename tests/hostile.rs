@@ -695,7 +695,12 @@ fn load_kind(
         "sla" => SlaPolicy::from_str_with_format(file, text, format, base).map(drop),
         "escalation" => EscalationMatrix::from_str_with_format(file, text, format, base).map(drop),
         "alerts" => AlertRules::from_str_with_format(file, text, format, base).map(drop),
-        "priority" => PriorityRubric::from_str_with_format(file, text, format).map(drop),
+        "priority" => {
+            // Scripts resolve against the file name's folder; the test names have none.
+            let dir = base.unwrap_or(Path::new("."));
+            let reader = |p: &Path| std::fs::read_to_string(dir.join(p));
+            PriorityRubric::from_str_with_reader(file, text, format, &reader).map(drop)
+        }
         "renewal" => RenewalPlaybook::from_str_with_format(file, text, format).map(drop),
         "kpi" => KpiRubric::from_str_with_format(file, text, format).map(drop),
         "plan" => PlanTemplate::from_str_with_format(file, text, format, base).map(drop),
@@ -869,7 +874,8 @@ fn duplicate_keys_are_errors_in_every_kind() {
         );
         assert!(s.contains("duplicate key"), "{kind}: {s}");
         let json = toml_to_json(&text);
-        let json_dup = json.replacen("\"id\":", "\"id\": \"first\",\n  \"id\":", 1);
+        // The top-level `id` (two spaces in), not one inside an example's free-form input.
+        let json_dup = json.replacen("\n  \"id\":", "\n  \"id\": \"first\",\n  \"id\":", 1);
         assert_ne!(json, json_dup);
         let s = must_fail(
             load_kind(&kind, "d.json", &json_dup, Format::Json, base.as_deref()),

@@ -477,7 +477,7 @@ impl<R: std::io::Read> CsvStream<R> {
                     return Some(Err(InputError::Row {
                         file: self.file.clone(),
                         at,
-                        message: format!("duplicate id `{id}`"),
+                        message: format!("duplicate id `{}`", excerpt(&id)),
                     }));
                 }
                 self.ids.insert(id.clone().into_boxed_str());
