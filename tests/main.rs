@@ -16,3 +16,4 @@ mod lifecycle;
 mod playbooks;
 mod priority;
 mod scripts;
+mod vectors;
