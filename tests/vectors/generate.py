@@ -3878,7 +3878,7 @@ def shares(weights, parts_total):
     return out
 
 
-def explain_expect(model, id_, row_no, cells, as_of=AT, overrides=()):
+def explain_expect(model, id_, row_no, cells, as_of=AT, overrides=(), scripted=()):
     """The `explain` answer of one scored account, from this script's model."""
     ovs = [dict(o, expires=expiry(o["expires"])) if o.get("expires") else o for o in overrides]
     res = model.score(cells, ovs, instant(as_of))
@@ -3924,11 +3924,11 @@ def explain_expect(model, id_, row_no, cells, as_of=AT, overrides=()):
                     "owner": band.owner, "urgency": band.urgency},
            "computed_band": res["computed_band"].label,
            "measured_weight": norm(res["measured_weight"]), "components": comps,
-           "what_it_takes": what_it_takes(model, res)}
+           "what_it_takes": what_it_takes(model, res, scripted)}
     return out
 
 
-def what_it_takes(model, res):
+def what_it_takes(model, res, scripted=()):
     """For an account below the top band: per component (others held), the smallest value
     on the rubric's precision grid that lifts the rounded score into the next band up."""
     cb = res["computed_band"]
@@ -3949,6 +3949,12 @@ def what_it_takes(model, res):
         lo, hi = model.bounds(c)
         on = "component_score" if line["source"] == "metrics" else "input"
         base = {"component": c.id, "on": on}
+        if c.id in scripted and line["source"] != "override":
+            out.append(dict(base, reachable=False,
+                            current=None if line["score"] is None else norm(line["score"]),
+                            required=None, change=None,
+                            note="scored by a script: the needed input cannot be solved for"))
+            continue
         if line["source"] == "override":
             out.append(dict(base, reachable=False, current=norm(line["score"]), required=None,
                             change=None,
@@ -4572,6 +4578,37 @@ def last_cases():
          why="Fri 15:30 + 4 business hours: 1h 30m Friday, 2h 30m Monday: 11:30")
 
 
+def script_explain_cases():
+    cs = FILES[("scripts", "kinos")]["cases"]
+    cells = {"product_adoption": 80, "technical_health": 70, "business_outcomes": 60,
+             "relationship_health": 50, "growth_potential": 40}
+    e = explain_expect(SLAVKO, "mixed", 1, cells, scripted={"technical_health"})
+    e["band"] = {"label": "At Risk", "min": "40", "action": SLAVKO_BANDS[3].action,
+                 "owner": "CSM + Manager", "urgency": "High"}
+    # The adjust hook is part of the rubric's computation (docs/scripts.md: metric and
+    # component scripts, the weighted score, the adjust hook, then manual overrides): the
+    # computed band is the hook's; the band the score alone falls in is `band_before`.
+    e["computed_band"] = "At Risk"
+    e["adjustment"] = {"changed": True, "score_before": "62.50", "band_before": "Moderate",
+                       "reason": "executive sponsor left"}
+    row = dict(cells, id="mixed", exec_sponsor_left=True, unapproved_changes=0)
+    case(cs, "explain: the adjustment is recorded; a scripted component cannot be solved for",
+         "rubrics/health/kinos-finance.toml", "score", [row], {"at": AT, "explain": True},
+         [e],
+         why="62.50 Moderate by weight; the sponsor left: capped at At Risk (the computed "
+             "band), recorded with the score and band before the hook; what it takes is computed on the weighted score: Good "
+             "needs 69.995, product adoption would need 109.98 (not reachable), technical "
+             "health is scored by its script; business outcomes 60 + 7.495/.25 = 89.98")
+    cs = FILES[("priority", "formulas")]["cases"]
+    rows = [{"id": "nobody", "reach": 0, "impact": 3, "confidence": 100, "effort": 1},
+            {"id": "none2", "reach": 0, "impact": 1, "confidence": 50, "effort": 2}]
+    exp = RICE.rank(rows, relative=True)
+    case(cs, "relative scores are undefined when the best score is 0",
+         "rubrics/priority/rice.toml", "prioritize", rows, {"relative": True}, exp,
+         why="both reach nobody: 0.00; a percent of 0 is undefined (null), never a division "
+             "by zero; the tie goes to... equal reach, so the id: none2 before nobody")
+
+
 def write(out_dir):
     for (area, name), body in sorted(FILES.items()):
         d = os.path.join(out_dir, area)
@@ -4606,6 +4643,7 @@ def main(argv):
     history_cases()
     version_and_format_cases()
     last_cases()
+    script_explain_cases()
     write(out)
     counts = {}
     for (area, _), body in FILES.items():
