@@ -3829,8 +3829,6 @@ def request_error_cases():
         ("weights that do not add up to 100",
          inline(health_toml("health/bad-weights", [Comp("a", 60), Comp("b", 30)], TINY_BANDS)),
          "score", [], None, "rubric_invalid"),
-        ("a rubric file that does not exist", "rubrics/health/nope.toml", "score", [], None,
-         "rubric_io"),
         ("a calendar has no `score`", "rubrics/calendars/always-open.toml", "score", [], None,
          "unsupported_operation"),
         ("business time takes no options", "rubrics/calendars/always-open.toml",
@@ -4606,10 +4604,21 @@ def script_explain_cases():
     case(cs, "relative scores are undefined when the best score is 0",
          "rubrics/priority/rice.toml", "prioritize", rows, {"relative": True}, exp,
          why="both reach nobody: 0.00; a percent of 0 is undefined (null), never a division "
-             "by zero; the tie goes to... equal reach, so the id: none2 before nobody")
+             "by zero; equal scores and reach: by id, `nobody` before `none2`")
 
 
 def write(out_dir):
+    # Vector files this script no longer writes are removed, so the folder is exactly its
+    # output.
+    wanted = {os.path.join(area, name + ".json") for area, name in FILES}
+    if os.path.isdir(out_dir):
+        for area in sorted(os.listdir(out_dir)):
+            d = os.path.join(out_dir, area)
+            if not os.path.isdir(d):
+                continue
+            for f in sorted(os.listdir(d)):
+                if f.endswith(".json") and os.path.join(area, f) not in wanted:
+                    os.remove(os.path.join(d, f))
     for (area, name), body in sorted(FILES.items()):
         d = os.path.join(out_dir, area)
         os.makedirs(d, exist_ok=True)
