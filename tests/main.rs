@@ -17,3 +17,4 @@ mod lifecycle;
 mod playbooks;
 mod priority;
 mod scripts;
+mod vectors;

@@ -339,7 +339,9 @@ pub struct HealthResult {
     pub raw_score: Option<Decimal>,
     /// The band that counts (an active band override wins) with its playbook.
     pub band: Option<Arc<BandInfo>>,
-    /// The band the score falls in.
+    /// The band the rubric computed, before any manual band override: the band the score
+    /// falls in, or the one the rubric's adjust script set (the score's own band is then
+    /// `adjustment.band_before`).
     pub computed_band: Option<String>,
     /// The band override, if any (also when expired).
     pub band_override: Option<AppliedOverride>,

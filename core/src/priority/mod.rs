@@ -268,8 +268,8 @@ pub struct Contribution {
     pub effective: Decimal,
     /// Weight in percent (weighted rubrics).
     pub weight: Option<Decimal>,
-    /// `effective * weight / 100`, exact (weighted rubrics); the contributions sum to the
-    /// unrounded score.
+    /// `effective * weight / 100`, exact and without trailing zeros (weighted rubrics); the
+    /// contributions sum to the unrounded score.
     pub contribution: Option<Decimal>,
 }
 
@@ -308,7 +308,7 @@ pub struct PriorityResult {
     pub rank: usize,
     /// The score, rounded as the rubric declares.
     pub score: Decimal,
-    /// The score before rounding, exact.
+    /// The score before rounding, exact and without trailing zeros (`4.2`, not `4.20`).
     pub raw_score: Decimal,
     /// `score / max score * 100` over the ranked set, only with
     /// [`RankOptions::relative`]; never used for ordering.
@@ -510,7 +510,9 @@ impl PriorityRubric {
                         .checked_mul(w)
                         .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
                         .ok_or_else(|| PriorityError::Overflow { at: at.clone() })?;
-                    c.contribution = Some(part);
+                    // Normalized, like the health ledger: the value, not an artifact of
+                    // the operands' scales (150 / 100 is 1.5, not "1.50").
+                    c.contribution = Some(part.normalize());
                     total = total
                         .checked_add(part)
                         .ok_or_else(|| PriorityError::Overflow { at: at.clone() })?;
@@ -536,7 +538,7 @@ impl PriorityRubric {
             row: request.row,
             rank: 0,
             score,
-            raw_score: raw,
+            raw_score: raw.normalize(),
             relative: None,
             contributions,
             classification,
@@ -921,5 +923,41 @@ pub fn describe(e: &Expr) -> String {
         Expr::Sum { sum } => join(sum, " + "),
         Expr::Product { product } => join(product, " * "),
         Expr::Quotient { divide, by } => format!("{} / {}", describe(divide), describe(by)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (conformance vector `priority/kinos.json`, explain): contributions and the
+    /// raw score printed trailing zeros from the operands' scales ("1.50" next to "1").
+    #[test]
+    fn explain_numbers_have_no_scale_artifacts() {
+        let rubric = PriorityRubric::from_str_with_format(
+            "k.toml",
+            "kind = \"priority\"\nid = \"p\"\nversion = \"1\"\ntitle = \"P\"\nsource = \"t\"\n\
+             model = \"weighted\"\n\
+             [[criteria]]\nid = \"a\"\nweight = 30\n\
+             [[criteria]]\nid = \"b\"\nweight = 70\nreverse = true\n",
+            Format::Toml,
+        )
+        .unwrap();
+        let r = rubric
+            .score(
+                &Record::new("x")
+                    .with("a", Decimal::from(5))
+                    .with("b", Decimal::from(2)),
+            )
+            .unwrap();
+        let shown: Vec<String> = r
+            .contributions
+            .iter()
+            .map(|c| c.contribution.unwrap().to_string())
+            .collect();
+        // 5 x 30 / 100 = 1.5; (6 - 2) x 70 / 100 = 2.8; 4.3 in all.
+        assert_eq!(shown, ["1.5", "2.8"]);
+        assert_eq!(r.raw_score.to_string(), "4.3");
+        assert_eq!(r.score.to_string(), "4.30");
     }
 }
