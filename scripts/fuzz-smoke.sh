@@ -4,9 +4,9 @@
 #   bash scripts/fuzz-smoke.sh
 #
 # 1. Always (stable Rust is enough): every file of fuzz/corpus/<target>/ and
-#    fuzz/regressions/<target>/ goes through the fuzz target bodies
-#    (`cargo test --manifest-path fuzz/Cargo.toml --no-default-features`), so a crash the
-#    fuzzer once found stays fixed.
+#    fuzz/regressions/<target>/ goes through the fuzz target bodies, compiled into the
+#    workspace's integration tests (`tests/fuzz_replay.rs`), so a crash the fuzzer once
+#    found stays fixed. `cargo test --workspace` runs this too.
 # 2. Only when `cargo +nightly` and cargo-fuzz are installed: a few seconds of real
 #    libFuzzer fuzzing per target, starting from the corpus. New corpus entries go to a
 #    scratch folder (the checked-in corpus is not modified); a crash fails the script and
@@ -26,9 +26,7 @@ seconds=${FUZZ_SMOKE_SECONDS:-10}
 start=$SECONDS
 
 step "fuzz corpus replay (stable, no libFuzzer)"
-# Share the main workspace's target directory: the dependencies are already built there.
-CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}" \
-  cargo test --manifest-path fuzz/Cargo.toml --no-default-features --locked
+cargo test --locked -p csrubric-tests --test integration fuzz_replay
 
 if [ "${FUZZ_SMOKE_NIGHTLY:-1}" = "0" ]; then
   echo "FUZZ_SMOKE_NIGHTLY=0: skipping libFuzzer runs"

@@ -9,6 +9,11 @@
 
 mod columnar_props;
 mod escalation;
+/// The fuzz target bodies (see `fuzz/`), replayed over their corpus by `fuzz_replay`.
+#[allow(dead_code)]
+#[path = "../fuzz/src/lib.rs"]
+mod fuzz_bodies;
+mod fuzz_replay;
 mod health;
 mod health_props;
 mod history;

@@ -1,9 +1,9 @@
 //! The bodies of csrubric's fuzz targets, as plain functions.
 //!
 //! Each `fuzz_targets/<name>.rs` is one line that hands libFuzzer's bytes to the function of
-//! the same name here. Keeping the bodies in a library lets `tests/replay.rs` run every file
-//! of `corpus/<name>/` through them with stable Rust and no libFuzzer (the CI smoke, see
-//! `scripts/fuzz-smoke.sh`).
+//! the same name here. The workspace's integration tests compile this file as a module
+//! (`tests/fuzz_replay.rs`) and run every file of `corpus/<name>/` through the bodies with
+//! stable Rust and no libFuzzer (see `scripts/fuzz-smoke.sh`).
 //!
 //! A body returns normally for any input that csrubric handles correctly (an `Ok`, or an
 //! `Err` that displays). It panics (the fuzzer's crash) when csrubric panics, or when a

@@ -1,20 +1,18 @@
-//! Replays the checked-in corpus (`fuzz/corpus/<target>/`) and the regression inputs
+//! Replays the checked-in fuzz corpus (`fuzz/corpus/<target>/`) and the regression inputs
 //! (`fuzz/regressions/<target>/`, each a crash the fuzzer once found) through the fuzz
-//! target bodies, with stable Rust and no libFuzzer:
-//!
-//! ```sh
-//! cargo test --manifest-path fuzz/Cargo.toml --no-default-features --locked
-//! ```
+//! target bodies (`fuzz/src/lib.rs`, compiled into this test binary), with stable Rust and
+//! no libFuzzer, so every crash the fuzzer found stays fixed. `scripts/fuzz-smoke.sh` adds a
+//! real libFuzzer run where nightly and cargo-fuzz are installed.
 //!
 //! A guard thread fails the test (instead of letting it hang) when one input takes longer
 //! than a minute; that is a hang detector, not a speed assertion.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
 
 fn inputs(target: &str) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = csrubric_tests::repo_root().join("fuzz");
     let mut files = Vec::new();
     for dir in ["corpus", "regressions"] {
         let Ok(entries) = std::fs::read_dir(root.join(dir).join(target)) else {
@@ -70,20 +68,20 @@ fn replay(target: &'static str, body: fn(&[u8])) {
 
 #[test]
 fn rubric_corpus() {
-    replay("rubric", csrubric_fuzz::rubric);
+    replay("rubric", crate::fuzz_bodies::rubric);
 }
 
 #[test]
 fn accounts_corpus() {
-    replay("accounts", csrubric_fuzz::accounts);
+    replay("accounts", crate::fuzz_bodies::accounts);
 }
 
 #[test]
 fn script_corpus() {
-    replay("script", csrubric_fuzz::script);
+    replay("script", crate::fuzz_bodies::script);
 }
 
 #[test]
 fn calendar_corpus() {
-    replay("calendar", csrubric_fuzz::calendar);
+    replay("calendar", crate::fuzz_bodies::calendar);
 }
