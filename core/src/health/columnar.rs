@@ -655,7 +655,7 @@ fn check_ids<'a>(
                 InputError::Row {
                     file: source.into(),
                     at,
-                    message: format!("duplicate id `{id}`"),
+                    message: format!("duplicate id `{}`", crate::decimal::excerpt(id)),
                 },
             ));
             *id = "";
