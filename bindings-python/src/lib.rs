@@ -5,9 +5,10 @@
 //! * One account: the Python package serializes the mapping to JSON (floats as their
 //!   shortest literal, `Decimal`s as strings, so nothing is rounded); it is read by the core's
 //!   record reader and the core's serde result comes back as JSON.
-//! * A batch: any Arrow table (pycapsule stream protocol, via pyo3-arrow) is read column by
-//!   column into core records, scored by [`csrubric::api::score_health_rows`] with the GIL
-//!   released, on several threads for large tables, and returned as an Arrow table.
+//! * A batch: any Arrow table (pycapsule stream protocol, via pyo3-arrow) is handed column by
+//!   column (floats, integers and decimals in place) to the core's columnar engine
+//!   ([`csrubric::health::HealthRubric::score_columns`]) with the GIL released, on several
+//!   threads for large tables, and returned as an Arrow table.
 //!
 //! Each rubric kind is one [`Engine`] variant: a new core capability is a variant, a load
 //! arm and a score arm.
@@ -18,25 +19,16 @@ mod table;
 use std::path::Path;
 
 use arrow_array::Array;
-use csrubric::api::{score_health_rows, HealthRow};
-use csrubric::columns::check_ids;
-use csrubric::health::{HealthRubric, ScoreOptions};
-use csrubric::input::{Record, Rows};
+use csrubric::api::HealthRow;
+use csrubric::health::{BatchOptions, ColumnBatch, HealthRubric, ScoreOptions};
+use csrubric::input::Record;
 use csrubric::rubric::{peek_kind, read_file, Format, RubricError as CoreRubricError};
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
 
-use crate::table::{Cells, OutRow};
-
 mod bundled {
     include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
 }
-
-/// Tables at least this long are scored on several threads.
-const PARALLEL_MIN_ROWS: usize = 20_000;
-
-/// Rows converted and scored at a time by one thread.
-const CHUNK_ROWS: usize = 1024;
 
 /// A loaded rubric of one kind.
 enum Engine {
@@ -264,14 +256,23 @@ impl NativeRubric {
                 Some("id"),
             )
         })?;
+        // Only the columns the rubric reads (all of them for rule scripts, which see every
+        // input), each read in place where Arrow's layout allows.
+        let wanted_columns: Vec<String> = rubric
+            .input_columns()
+            .into_iter()
+            .map(String::from)
+            .collect();
         let mut columns = Vec::new();
         for (i, field) in schema.fields().iter().enumerate() {
-            if i == id_index {
+            let name = field.name();
+            let read = rubric.has_scripts()
+                || name == "overrides"
+                || wanted_columns.iter().any(|c| c == name);
+            if i == id_index || !read {
                 continue;
             }
-            let cells = batch.column(i);
-            let cells = Cells::new(cells).map_err(|m| {
-                let name = field.name();
+            let input = table::Input::new(batch.column(i)).map_err(|m| {
                 errors::table_error(
                     py,
                     "input_file",
@@ -279,7 +280,7 @@ impl NativeRubric {
                     Some(name),
                 )
             })?;
-            columns.push((field.name().clone(), cells));
+            columns.push((name.clone(), input));
         }
         let ids = table::as_text(batch.column(id_index)).map_err(|m| {
             errors::table_error(
@@ -290,79 +291,29 @@ impl NativeRubric {
             )
         })?;
         let n = batch.num_rows();
-        let wanted = threads.unwrap_or_else(|| {
-            if n >= PARALLEL_MIN_ROWS {
-                std::thread::available_parallelism()
-                    .map(|p| p.get())
-                    .unwrap_or(1)
-            } else {
-                1
-            }
-        });
         let source = source.to_string();
         let rubric = rubric.clone();
-        let out = py.detach(move || {
-            let ids = check_ids(
+        // The columnar engine (GIL released): ids checked, rows scored on several threads for
+        // large tables, answers identical to the row path.
+        let batch = py.detach(move || {
+            let mut batch = ColumnBatch::new(
                 &source,
                 (0..n).map(|i| ids.is_valid(i).then(|| ids.value(i))),
             );
-            // Rows are built and scored a chunk at a time, so the full results (with their
-            // ledgers) never pile up: only the compact output rows are kept.
-            let score_range = |lo: usize, hi: usize| -> Vec<OutRow> {
-                let mut out = Vec::with_capacity(hi.saturating_sub(lo));
-                let mut start = lo;
-                while start < hi {
-                    let end = (start + CHUNK_ROWS).min(hi);
-                    let rows: Rows = (start..end)
-                        .filter_map(|i| {
-                            let id = ids.get(i)?.clone();
-                            Some(id.map(|id| {
-                                Record {
-                                    id,
-                                    row: i + 1,
-                                    values: columns
-                                        .iter()
-                                        .filter_map(|(name, c)| c.get(i).map(|v| (name.clone(), v)))
-                                        .collect(),
-                                }
-                            }))
-                        })
-                        .collect();
-                    out.extend(
-                        score_health_rows(&rubric, &rows, &options, |_| Vec::new())
-                            .into_iter()
-                            .map(|r| OutRow::from_row(r, decimals)),
-                    );
-                    start = end;
-                }
-                out
-            };
-            let threads = wanted.clamp(1, 64).min(n.max(1));
-            if threads <= 1 {
-                return Ok(score_range(0, n));
+            for (name, input) in &columns {
+                batch.push(name, input.column());
             }
-            let per = n.div_ceil(threads);
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..threads)
-                    .map(|t| {
-                        let (lo, hi) = ((t * per).min(n), ((t + 1) * per).min(n));
-                        let f = &score_range;
-                        scope.spawn(move || f(lo, hi))
-                    })
-                    .collect();
-                let mut all = Vec::with_capacity(n);
-                for h in handles {
-                    all.extend(
-                        h.join()
-                            .map_err(|_| "a scoring thread failed".to_string())?,
-                    );
-                }
-                Ok(all)
-            })
+            let opts = BatchOptions {
+                as_of: options.as_of,
+                threads,
+                extra_overrides: None,
+            };
+            let out = rubric
+                .score_columns(&batch, &opts)
+                .map_err(|e| e.to_string())?;
+            table::result_batch_columnar(&batch, &out, decimals)
         });
-        let out = out.map_err(|m: String| errors::table_error(py, "internal", m, None))?;
-        let batch = table::result_batch(&out, decimals)
-            .map_err(|m| errors::table_error(py, "internal", m, None))?;
+        let batch = batch.map_err(|m: String| errors::table_error(py, "internal", m, None))?;
         let schema = batch.schema();
         let table = PyTable::try_new(vec![batch], schema)?;
         Ok(table.into_pyarrow(py)?.unbind())
