@@ -101,7 +101,10 @@ pub(crate) fn options(
                 continue;
             }
             file = Some(item.as_string().ok_or_else(|| {
-                option_error(Some(&name), "`file` (the name of the input) must be a string")
+                option_error(
+                    Some(&name),
+                    "`file` (the name of the input) must be a string",
+                )
             })?);
             continue;
         }
@@ -266,7 +269,9 @@ fn to_json(v: &JsValue, path: &str, depth: usize) -> Result<serde_json::Value, S
         return Ok(J::Object(map));
     }
     let kind = v.js_typeof().as_string().unwrap_or_default();
-    Err(format!("`{path}` is a {kind}, which cannot be an input value"))
+    Err(format!(
+        "`{path}` is a {kind}, which cannot be an input value"
+    ))
 }
 
 /// Turns `{ id: [...], usage: [...] }` (arrays or typed arrays of equal length) into an
