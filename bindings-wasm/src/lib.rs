@@ -67,7 +67,9 @@ pub fn panic_for_tests() {
 pub fn bundled_rubrics() -> Result<JsValue, JsValue> {
     let list: Vec<serde_json::Value> = bundled::names()
         .into_iter()
-        .filter_map(|name| bundled::get(name).map(|(file, text, format)| (name, file, text, format)))
+        .filter_map(|name| {
+            bundled::get(name).map(|(file, text, format)| (name, file, text, format))
+        })
         .map(|(name, file, text, format)| {
             let kind = peek_kind(&file, text, format).ok();
             serde_json::json!({
@@ -98,9 +100,11 @@ pub fn journey(
         .input(&file)
         .records()
         .map_err(|e| api_error(&e, naming))?;
-    let request = csrubric::api::parse_options("journey", &options)
-        .map_err(|e| api_error(&e, naming))?;
-    to_js(&to_json(&csrubric::api::lifecycle::journey(&rows, &request))?)
+    let request =
+        csrubric::api::parse_options("journey", &options).map_err(|e| api_error(&e, naming))?;
+    to_js(&to_json(&csrubric::api::lifecycle::journey(
+        &rows, &request,
+    ))?)
 }
 
 /// A loaded, validated rubric of any kind.

@@ -107,9 +107,12 @@ pub fn plan(
             rows.len()
         )));
     }
-    let kickoff = request
-        .kickoff
-        .ok_or_else(|| plan_options(Some("kickoff"), "`kickoff` (the kickoff date, YYYY-MM-DD) is required"))?;
+    let kickoff = request.kickoff.ok_or_else(|| {
+        plan_options(
+            Some("kickoff"),
+            "`kickoff` (the kickoff date, YYYY-MM-DD) is required",
+        )
+    })?;
     if request.as_of.is_none() && !request.done.is_empty() {
         return Err(plan_options(Some("done"), "`done` needs `as_of`"));
     }
