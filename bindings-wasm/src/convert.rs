@@ -171,6 +171,10 @@ impl InputData {
         }
         let value = if Array::is_array(v) {
             js_to_json(v, "input")
+        } else if v.is_object() && !v.is_function() && !is_columns(v) {
+            // Not an object of columns (no value is an array): the core judges it as it
+            // judges the same JSON from the CLI (`input_file`, "not a list of rows").
+            js_to_json(v, "input")
         } else if v.is_object() && !v.is_function() {
             columns_to_rows(v)
         } else {
@@ -276,6 +280,16 @@ fn to_json(v: &JsValue, path: &str, depth: usize) -> Result<serde_json::Value, S
 
 /// Turns `{ id: [...], usage: [...] }` (arrays or typed arrays of equal length) into an
 /// array of row objects.
+/// Whether `v` looks like an object of columns: empty, or at least one value is an array
+/// or a typed array.
+fn is_columns(v: &JsValue) -> bool {
+    let values = Object::values(v.unchecked_ref::<Object>());
+    values.length() == 0
+        || values
+            .iter()
+            .any(|col| Array::is_array(&col) || ArrayBuffer::is_view(&col))
+}
+
 pub(crate) fn columns_to_rows(v: &JsValue) -> Result<serde_json::Value, String> {
     let mut columns: Vec<(String, Vec<serde_json::Value>)> = Vec::new();
     for key in Object::keys(v.unchecked_ref::<Object>()).iter() {

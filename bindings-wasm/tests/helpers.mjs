@@ -112,7 +112,7 @@ export function exactDiffs(expected, actual, at = "") {
   if (isObject(expected) && isObject(actual)) {
     return Object.entries(expected).flatMap(([k, v]) => {
       const sub = at ? `${at}.${k}` : k;
-      if (!(k in actual)) return v === null ? [] : [`${sub}: expected ${JSON.stringify(v)}, got (absent)`];
+      if (!Object.hasOwn(actual, k)) return v === null ? [] : [`${sub}: expected ${JSON.stringify(v)}, got (absent)`];
       return exactDiffs(v, actual[k], sub);
     });
   }

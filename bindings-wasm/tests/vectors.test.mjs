@@ -33,19 +33,25 @@ const scratch = mkdtempSync(path.join(tmpdir(), "csrubric-vectors-"));
 cpSync(path.join(repoDir, "rubrics"), path.join(scratch, "rubrics"), { recursive: true });
 let serial = 0;
 
-function load(spec) {
-  if (typeof spec === "string") {
-    const text = read(spec);
-    const rubric = spec.endsWith(".json") ? Rubric.fromJson(text, spec) : Rubric.fromToml(text, spec);
-    return { rubric, cliFile: spec, cwd: repoDir };
-  }
-  const rubric = spec.format === "json" ? Rubric.fromJson(spec.text, spec.name) : Rubric.fromToml(spec.text, spec.name);
+/** Where the CLI finds the case's rubric: the repository, or a scratch copy with the inline text. */
+function cliPlace(spec) {
+  if (typeof spec === "string") return { cliFile: spec, cwd: repoDir };
   const dir = path.join(scratch, `case-${++serial}`);
   const file = path.join(dir, spec.name);
   mkdirSync(path.dirname(file), { recursive: true });
   cpSync(path.join(scratch, "rubrics"), path.join(dir, "rubrics"), { recursive: true });
   writeFileSync(file, spec.text);
-  return { rubric, cliFile: spec.name, cwd: dir };
+  return { cliFile: spec.name, cwd: dir };
+}
+
+function load(spec) {
+  if (typeof spec === "string") {
+    const text = read(spec);
+    const rubric = spec.endsWith(".json") ? Rubric.fromJson(text, spec) : Rubric.fromToml(text, spec);
+    return { rubric, ...cliPlace(spec) };
+  }
+  const rubric = spec.format === "json" ? Rubric.fromJson(spec.text, spec.name) : Rubric.fromToml(spec.text, spec.name);
+  return { rubric, ...cliPlace(spec) };
 }
 
 function cliRun(c, cliFile, cwd) {
@@ -69,22 +75,28 @@ for (const file of files) {
   assert.deepEqual(Object.keys(vectors).filter((k) => !["description", "cases"].includes(k)), [], `${rel}: unknown keys`);
   for (const c of vectors.cases) {
     test(`${rel}: ${c.name}`, () => {
-      const known = ["name", "rubric", "op", "input", "options", "expect", "error"];
+      const known = ["name", "why", "rubric", "op", "input", "options", "expect", "error"];
       assert.deepEqual(Object.keys(c).filter((k) => !known.includes(k)), [], "unknown keys in the case");
       assert.ok(("expect" in c) !== ("error" in c), "a case has `expect` or `error`");
-      const { rubric, cliFile, cwd } = load(c.rubric);
-      const run = cliRun(c, cliFile, cwd);
-      let answer, caught;
+      let answer, caught, cliFile, cwd;
       try {
-        answer = rubric.run(c.op, c.input ?? null, c.options ?? null);
+        // Loading is part of the request: a rubric that does not load is the case's error.
+        const loaded = load(c.rubric);
+        ({ cliFile, cwd } = loaded);
+        answer = loaded.rubric.run(c.op, c.input ?? null, c.options ?? null);
       } catch (e) {
         caught = e;
+        ({ cliFile, cwd } = cliPlace(c.rubric));
       }
+      const run = cliRun(c, cliFile, cwd);
       if ("error" in c) {
         assert.ok(caught instanceof Error, `expected error ${c.error}, got ${JSON.stringify(answer)}`);
         assert.equal(caught.code, c.error, caught.message);
         assert.equal(run.status, 1, run.stderr);
-        assert.equal(run.stderr.trim(), `error: ${caught.message}`);
+        // The same message, except the reason a linked file cannot be read: the CLI reads
+        // the disk (an OS error), the package the bundle ("not a bundled file").
+        const unreadable = (m) => m.replace(/(cannot read[^:]*): .*$/s, "$1: <reason>");
+        assert.equal(unreadable(run.stderr.trim()), unreadable(`error: ${caught.message}`));
         return;
       }
       if (caught) throw caught;

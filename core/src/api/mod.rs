@@ -367,8 +367,9 @@ impl AnyRubric {
             escalation::ALERTS_KIND => AnyRubric::Alerts(
                 escalation::AlertRules::from_str_with_reader(file, text, format, base, reader)?,
             ),
-            priority::KIND => AnyRubric::Priority(priority::PriorityRubric::from_str_with_format(
-                file, text, format,
+            // Through `reader`: its scripts are linked files (the bundle, in bindings).
+            priority::KIND => AnyRubric::Priority(priority::PriorityRubric::from_str_with_reader(
+                file, text, format, reader,
             )?),
             renewal::KIND => AnyRubric::Renewal(renewal::RenewalPlaybook::from_str_with_format(
                 file, text, format,
