@@ -1,22 +1,221 @@
-//! JavaScript values to the core's JSON input, and the options object.
+//! JavaScript values to the core's JSON input and options, and the one table of option names.
 //!
-//! Numbers keep their shortest round-trip literal (`84.99` stays `84.99`), as the core does
-//! for JSON numbers. Values JSON cannot hold are kept visible rather than silently dropped:
-//! `NaN` and `Infinity` become the text `"NaN"` / `"Infinity"` (so the rubric reports
-//! `not_a_number` for that row and column), a `BigInt` becomes its exact digits, a `Date`
-//! its ISO-8601 instant. `null` and `undefined` mean absent.
+//! Numbers keep their shortest round-trip literal (`84.99` stays `84.99`) and whole numbers
+//! stay integers (`85`, not `85.0`), as the core reads JSON numbers from a file. Values JSON
+//! cannot hold are kept visible rather than silently dropped: `NaN` and `Infinity` become the
+//! text `"NaN"` / `"Infinity"` (so the operation reports that row and column), a `BigInt`
+//! becomes its exact digits, a `Date` its ISO-8601 instant. `null` and `undefined` mean
+//! absent.
 
+use csrubric::api::Input;
 use js_sys::{Array, ArrayBuffer, Date, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::error;
+use crate::error::{error, set};
 
 /// Deepest nesting accepted (also stops cycles).
 const MAX_DEPTH: usize = 32;
 
+/// Largest whole number a JavaScript number holds exactly (2^53 - 1).
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// The option name (`file`) that names CSV text input in messages; the binding reads it, the
+/// core never sees it.
+pub(crate) const FILE_OPTION: &str = "file";
+
+/// The one place camelCase option names (the JS-idiom methods: `prioritize`, `plan`,
+/// `history`, `journey`...) meet the core's snake_case names (`rubric.run` and the CLI's
+/// `--options`). Single-word options (`at`, `today`, `calendar`...) are the same in both.
+pub(crate) const OPTION_NAMES: &[(&str, &str)] = &[
+    ("minScore", "min_score"),
+    ("asOf", "as_of"),
+    ("carryForwardDays", "carry_forward_days"),
+    ("windowDays", "window_days"),
+];
+
+/// Which option names a call uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Naming {
+    /// camelCase, renamed through [`OPTION_NAMES`].
+    Js,
+    /// The core's names, passed through (`rubric.run`).
+    Core,
+}
+
+impl Naming {
+    /// The name a user of this naming writes for the core's option `core`.
+    pub(crate) fn user_name(self, core: &str) -> &str {
+        match self {
+            Naming::Core => core,
+            Naming::Js => OPTION_NAMES
+                .iter()
+                .find(|(_, c)| *c == core)
+                .map_or(core, |(js, _)| js),
+        }
+    }
+
+    /// A core message with the core's option names written as this naming's.
+    pub(crate) fn user_message(self, message: &str) -> String {
+        let mut out = message.to_string();
+        if self == Naming::Js {
+            for (js, core) in OPTION_NAMES {
+                out = out.replace(&format!("`{core}`"), &format!("`{js}`"));
+            }
+        }
+        out
+    }
+}
+
+/// An `invalid_options` error naming `option` (as the user wrote it).
+fn option_error(option: Option<&str>, message: &str) -> JsValue {
+    let err = error("invalid_options", message);
+    set(&err, "option", option.map_or(JsValue::NULL, JsValue::from));
+    err.into()
+}
+
+/// Reads an options object (`undefined`/`null`: all defaults) into the core's JSON options
+/// for operation `op`, renaming camelCase names with [`OPTION_NAMES`] when `naming` is
+/// [`Naming::Js`]; `file` is taken out (it names CSV text input).
+pub(crate) fn options(
+    op: &str,
+    v: Option<&JsValue>,
+    naming: Naming,
+) -> Result<(serde_json::Value, Option<String>), JsValue> {
+    let Some(v) = v.filter(|v| !v.is_undefined() && !v.is_null()) else {
+        return Ok((serde_json::Value::Null, None));
+    };
+    if !v.is_object() || Array::is_array(v) || v.is_function() {
+        return Err(option_error(
+            None,
+            &format!("`{op}` options must be an object"),
+        ));
+    }
+    let mut map = serde_json::Map::new();
+    let mut file = None;
+    for key in Object::keys(v.unchecked_ref::<Object>()).iter() {
+        let name = key.as_string().unwrap_or_default();
+        let item = Reflect::get(v, &key)
+            .map_err(|_| option_error(Some(&name), &format!("`{name}` cannot be read")))?;
+        if name == FILE_OPTION {
+            if item.is_undefined() || item.is_null() {
+                continue;
+            }
+            file = Some(item.as_string().ok_or_else(|| {
+                option_error(
+                    Some(&name),
+                    "`file` (the name of the input) must be a string",
+                )
+            })?);
+            continue;
+        }
+        if item.is_undefined() {
+            continue;
+        }
+        let core = match naming {
+            Naming::Core => name.clone(),
+            Naming::Js => {
+                if let Some((js, _)) = OPTION_NAMES.iter().find(|(_, c)| *c == name) {
+                    return Err(option_error(
+                        Some(&name),
+                        &format!("`{op}` options: `{name}` is written `{js}` here"),
+                    ));
+                }
+                OPTION_NAMES
+                    .iter()
+                    .find(|(js, _)| *js == name)
+                    .map_or_else(|| name.clone(), |(_, core)| (*core).to_string())
+            }
+        };
+        let value = js_to_json(&item, &name)
+            .map_err(|m| option_error(Some(&name), &format!("`{op}` options: {m}")))?;
+        if map.insert(core, value).is_some() {
+            return Err(option_error(
+                Some(&name),
+                &format!("`{op}` options: `{name}` is given twice"),
+            ));
+        }
+    }
+    Ok((serde_json::Value::Object(map), file))
+}
+
+/// A string argument, or an `invalid_argument` error naming it.
+pub(crate) fn string_arg(v: &JsValue, what: &str) -> Result<String, JsValue> {
+    v.as_string().ok_or_else(|| {
+        let kind = v.js_typeof().as_string().unwrap_or_default();
+        error(
+            "invalid_argument",
+            &format!("`{what}` must be a string, not a {kind}"),
+        )
+        .into()
+    })
+}
+
+/// An operation's input rows, converted from JavaScript.
+pub(crate) enum InputData {
+    /// No rows (`null`, `undefined`).
+    None,
+    /// CSV text.
+    Csv(String),
+    /// An array of objects (or the rows of an object of columns).
+    Json(serde_json::Value),
+}
+
+impl InputData {
+    /// Reads CSV text, an array of objects, an object of equal-length columns, or nothing.
+    pub(crate) fn read(v: &JsValue) -> Result<InputData, JsValue> {
+        if v.is_undefined() || v.is_null() {
+            return Ok(InputData::None);
+        }
+        if let Some(text) = v.as_string() {
+            return Ok(InputData::Csv(text));
+        }
+        let value = if Array::is_array(v) {
+            js_to_json(v, "input")
+        } else if v.is_object() && !v.is_function() && !is_columns(v) {
+            // Not an object of columns (no value is an array): the core judges it as it
+            // judges the same JSON from the CLI (`input_file`, "not a list of rows").
+            js_to_json(v, "input")
+        } else if v.is_object() && !v.is_function() {
+            columns_to_rows(v)
+        } else {
+            Err("expected CSV text, an array of objects, or an object of columns".to_string())
+        };
+        value
+            .map(InputData::Json)
+            .map_err(|m| error("input_value", &m).into())
+    }
+
+    /// The core's view of the rows; `file` names CSV text in messages (default `<csv>`).
+    pub(crate) fn input<'a>(&'a self, file: &'a Option<String>) -> Input<'a> {
+        match self {
+            InputData::None => Input::None,
+            InputData::Csv(text) => Input::Csv {
+                file: file.as_deref().unwrap_or("<csv>"),
+                text,
+            },
+            InputData::Json(v) => Input::Json(v),
+        }
+    }
+}
+
 /// Converts a JavaScript value to JSON; `path` names it in error messages.
 pub(crate) fn js_to_json(v: &JsValue, path: &str) -> Result<serde_json::Value, String> {
     to_json(v, path, 0)
+}
+
+fn number(x: f64) -> serde_json::Value {
+    use serde_json::Value as J;
+    if x.fract() == 0.0 && x.abs() <= MAX_SAFE_INTEGER {
+        // Exact: |x| <= 2^53 - 1 is a whole number an i64 holds.
+        #[allow(clippy::cast_possible_truncation)]
+        return J::Number(serde_json::Number::from(x as i64));
+    }
+    match serde_json::Number::from_f64(x) {
+        Some(n) => J::Number(n),
+        None if x.is_nan() => J::String("NaN".into()),
+        None if x > 0.0 => J::String("Infinity".into()),
+        None => J::String("-Infinity".into()),
+    }
 }
 
 fn to_json(v: &JsValue, path: &str, depth: usize) -> Result<serde_json::Value, String> {
@@ -33,12 +232,7 @@ fn to_json(v: &JsValue, path: &str, depth: usize) -> Result<serde_json::Value, S
         return Ok(J::Bool(b));
     }
     if let Some(x) = v.as_f64() {
-        return Ok(match serde_json::Number::from_f64(x) {
-            Some(n) => J::Number(n),
-            None if x.is_nan() => J::String("NaN".into()),
-            None if x > 0.0 => J::String("Infinity".into()),
-            None => J::String("-Infinity".into()),
-        });
+        return Ok(number(x));
     }
     if let Some(s) = v.as_string() {
         return Ok(J::String(s));
@@ -86,6 +280,16 @@ fn to_json(v: &JsValue, path: &str, depth: usize) -> Result<serde_json::Value, S
 
 /// Turns `{ id: [...], usage: [...] }` (arrays or typed arrays of equal length) into an
 /// array of row objects.
+/// Whether `v` looks like an object of columns: empty, or at least one value is an array
+/// or a typed array.
+fn is_columns(v: &JsValue) -> bool {
+    let values = Object::values(v.unchecked_ref::<Object>());
+    values.length() == 0
+        || values
+            .iter()
+            .any(|col| Array::is_array(&col) || ArrayBuffer::is_view(&col))
+}
+
 pub(crate) fn columns_to_rows(v: &JsValue) -> Result<serde_json::Value, String> {
     let mut columns: Vec<(String, Vec<serde_json::Value>)> = Vec::new();
     for key in Object::keys(v.unchecked_ref::<Object>()).iter() {
@@ -93,7 +297,7 @@ pub(crate) fn columns_to_rows(v: &JsValue) -> Result<serde_json::Value, String> 
         let col = Reflect::get(v, &key).map_err(|_| format!("column `{name}` cannot be read"))?;
         if !(Array::is_array(&col) || ArrayBuffer::is_view(&col)) {
             return Err(format!(
-                "expected CSV text, an array of account objects, or an object of columns; \
+                "expected CSV text, an array of objects, or an object of columns; \
                  column `{name}` is not an array"
             ));
         }
@@ -146,8 +350,8 @@ impl Options {
         let Some(v) = v.filter(|v| !v.is_undefined() && !v.is_null()) else {
             return Ok(out);
         };
-        if !v.is_object() {
-            return Err(error("input_value", "options must be an object").into());
+        if !v.is_object() || Array::is_array(v) {
+            return Err(option_error(None, "`score` options must be an object"));
         }
         let get = |k: &str| Reflect::get(v, &k.into()).unwrap_or(JsValue::UNDEFINED);
         let at = get("at");
@@ -155,25 +359,28 @@ impl Options {
             let text = match at.dyn_ref::<Date>() {
                 Some(d) if !d.get_time().is_nan() => String::from(d.to_iso_string()),
                 _ => at.as_string().ok_or_else(|| {
-                    error(
-                        "input_instant",
+                    option_error(
+                        Some("at"),
                         "`at` must be an RFC 3339 string (2026-11-23T10:00:00Z) or a Date",
                     )
                 })?,
             };
-            out.at = Some(csrubric::parse_instant(&text).map_err(|m| error("input_instant", &m))?);
+            out.at = Some(
+                csrubric::parse_instant(&text)
+                    .map_err(|m| option_error(Some("at"), &format!("`at`: {m}")))?,
+            );
         }
         let explain = get("explain");
         if !explain.is_undefined() {
             out.explain = explain
                 .as_bool()
-                .ok_or_else(|| error("input_value", "`explain` must be a boolean"))?;
+                .ok_or_else(|| option_error(Some("explain"), "`explain` must be a boolean"))?;
         }
-        let file = get("file");
+        let file = get(FILE_OPTION);
         if !file.is_undefined() {
             out.file = Some(
                 file.as_string()
-                    .ok_or_else(|| error("input_value", "`file` must be a string"))?,
+                    .ok_or_else(|| option_error(Some("file"), "`file` must be a string"))?,
             );
         }
         Ok(out)

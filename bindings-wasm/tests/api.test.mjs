@@ -5,36 +5,30 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { csrubric, read, withWeights, pkgDir } from "./helpers.mjs";
+import { csrubric, read, withWeights, pkgDir, throwsCode } from "./helpers.mjs";
 
 const { Rubric, bundledRubrics, version } = csrubric;
 const SK = read("rubrics/health/slavkokernel.toml");
 const HEADER = "id,product_adoption,technical_health,business_outcomes,relationship_health,growth_potential";
 
-/** Asserts that `fn` throws a JS Error (never a wasm trap) with `code`; returns it. */
-function throwsCode(fn, code) {
-  let caught;
-  try { fn(); } catch (e) { caught = e; }
-  assert.ok(caught instanceof Error, `expected an Error, got ${caught}`);
-  assert.ok(!(caught instanceof WebAssembly.RuntimeError), "a wasm trap escaped");
-  assert.equal(caught.code, code, caught.message);
-  return caught;
-}
-
-test("bundled rubrics are every shipped rubric file, loadable by name", () => {
+test("bundled rubrics of every kind load by name", () => {
   const list = bundledRubrics();
   const names = list.map((b) => b.name).sort();
-  for (const n of ["health/ai-ecosystem", "health/cradle-to-grave", "health/slavkokernel"]) {
+  for (const n of ["health/ai-ecosystem", "health/slavkokernel", "priority/kinos", "calendars/business-hours-berlin"]) {
     assert.ok(names.includes(n), `${n} missing from ${names}`);
   }
   for (const b of list) {
-    assert.equal(b.text, read(b.file), `${b.name} text differs from ${b.file}`);
-    if (b.kind !== "health") continue;
     const r = Rubric.bundled(b.name);
     assert.equal(r.id, /^id = "(.*)"$/m.exec(b.text)[1]);
-    assert.equal(r.kind, "health");
+    assert.equal(r.kind, b.kind);
+    // The hash of a rubric with scripts covers its script files too.
+    if (!/\.rhai"/.test(b.text)) assert.equal(r.hash, "sha256:" + createHash("sha256").update(b.text).digest("hex"));
+    r.free();
   }
-  throwsCode(() => Rubric.bundled("health/nope"), "unknown_rubric");
+  // With or without the extension.
+  assert.equal(Rubric.bundled("priority/rice.toml").id, "priority/rice");
+  const e = throwsCode(() => Rubric.bundled("health/nope"), "rubric_io");
+  assert.match(e.message, /no bundled rubric `health\/nope` \(bundled: .*health\/slavkokernel/);
 });
 
 test("rubric identity: id, version, title and the sha256 of the text", () => {
@@ -189,8 +183,9 @@ test("input errors are Errors with code (and id, row for one account)", () => {
   assert.equal(e.id, "big");
   assert.equal(e.row, 1);
   throwsCode(() => r.score({ product_adoption: 1 }), "input_row");
-  throwsCode(() => r.score({ id: "a" }, { at: "2026-11-23T10:00:00" }), "input_instant");
-  throwsCode(() => r.score({ id: "a" }, { explain: "yes" }), "input_value");
+  assert.equal(throwsCode(() => r.score({ id: "a" }, { at: "2026-11-23T10:00:00" }), "invalid_options").option, "at");
+  assert.equal(throwsCode(() => r.score({ id: "a" }, { explain: "yes" }), "invalid_options").option, "explain");
+  assert.equal(throwsCode(() => r.scoreBatch([], 42), "invalid_options").option, null);
   throwsCode(() => r.score({ id: "a", f: () => 1 }), "input_value");
   const cyclic = { id: "c" }; cyclic.self = cyclic;
   throwsCode(() => r.score(cyclic), "input_value");
@@ -207,10 +202,28 @@ test("TypeScript declarations cover every export, for web and node", () => {
       if (name.startsWith("__") || name === "default") continue;
       assert.match(dts, new RegExp(`export (class|function) ${name}\\b`), `${target}: ${name}`);
     }
-    for (const t of ["HealthResult", "HealthRow", "CsrubricError", "ScoreOptions", "Columns", "BundledRubric"]) {
+    // Every type a signature names is declared.
+    const named = new Set([...dts.matchAll(/\b([A-Z][A-Za-z]+)(?:<[A-Za-z]+>)?(?=[\[\];,)| ]|$)/gm)].map((m) => m[1]));
+    for (const t of ["HealthResult", "HealthRow", "CsrubricError", "ScoreOptions", "Columns", "BundledRubric",
+      "Answer", "Ranked", "SlaResult", "EscalationRow", "AlertsRow", "BusinessTime", "RenewalResult", "KpiAnswer",
+      "PlanAnswer", "TicketTriage", "CapacityAnswer", "AccountInterventions", "HistoryEntry", "BacktestAnswer",
+      "ShadowRow", "JourneyRow", "SelfTestReport", "ExampleCase", "PrioritizeOptions", "PlanOptions",
+      "RenewalsOptions", "CapacityOptions", "HistoryOptions", "JourneyOptions", "AtOptions", "FileOption", "Input"]) {
       assert.match(dts, new RegExp(`export (interface|type) ${t}\\b`), `${target}: ${t}`);
+      assert.ok(named.has(t), `${target}: ${t} declared but not used`);
     }
     assert.match(dts, /score\(account: Account, options\?: ScoreOptions( \| null)?\): HealthResult;/);
     assert.match(dts, /scoreBatch\(input: string \| Account\[\] \| Columns, options\?: ScoreOptions( \| null)?\): HealthRow\[\];/);
+    assert.match(dts, /prioritize\(requests: Input, options\?: PrioritizeOptions( \| null)?\): Answer<Ranked>;/);
+    assert.match(dts, /plan\(options\?: PlanOptions( \| null)?\): PlanAnswer;/);
+    assert.match(dts, /selfTest\(\): SelfTestReport;/);
+    assert.match(dts, /shadow\(candidate: Rubric, rows: Input, options\?: FileOption( \| null)?\): Answer<ShadowRow>;/);
+    assert.match(dts, /export function journey\(accounts: Input, options\?: JourneyOptions( \| null)?\): Answer<JourneyRow>;/);
+    assert.match(dts, /run\(op: string, input\?: Input \| null, options\?: RunOptions \| null\): unknown;/);
+    // Every method of the class is declared.
+    for (const m of Object.getOwnPropertyNames(Rubric.prototype)) {
+      if (m === "constructor" || m.startsWith("__")) continue;
+      assert.match(dts, new RegExp(`\\b(get |readonly )?${m}(\\(|: )`), `${target}: Rubric.${m}`);
+    }
   }
 });

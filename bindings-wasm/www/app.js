@@ -1,23 +1,24 @@
 // csrubric playground: no framework, no server logic. Every number on the page comes from
 // the csrubric WebAssembly module (exact decimals, as strings); this file only renders.
+//
+// Served from the repository root (`python3 -m http.server --bind 127.0.0.1`), the page
+// reads the example inputs of www/examples.json from ../../examples/; elsewhere it falls
+// back to each rubric's own [[examples]].
 import init, { Rubric, bundledRubrics, version } from "../pkg/web/csrubric_wasm.js";
 
 const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
 
-// The accounts of examples/health/slavkokernel.csv.
-const SAMPLE_ACCOUNTS = `id,name,product_adoption,technical_health,business_outcomes,relationship_health,growth_potential
-acme,Acme Logistics,92,88,90,80,85
-borealis,Borealis Bank,85,85,85,85,85
-cobalt,Cobalt Health,84.99,85,85,85,85
-delta,Delta Retail,70,65,72,60,55
-ember,Ember Energy,55,60,50,45,40
-fjord,Fjord Insurance,35,40,30,50,25
-garnet,Garnet Legal,90,,88,,
-helix,Helix Manufacturing,60,75,58,70,
-`;
-
-const state = { rubric: null, results: [], selected: null };
+const state = {
+  rubric: null, // the loaded Rubric, or null while the text has errors
+  file: "rubric.toml", // the editor's file name: a bundled rubric's path links its calendars
+  op: null, // the operation shown for a rubric of another kind than health
+  results: [],
+  selected: null,
+  mode: "health", // which panes show: "health" (accounts, chart) or "op" (input, answer)
+};
+let bundled = [];
+let examples = {};
 
 function setStatus(stateName, text) {
   const s = $("status");
@@ -45,12 +46,20 @@ function svg(tag, attrs = {}, text) {
 
 // Bands from the top (green) to the bottom (red).
 function bandColor(label) {
-  const bands = state.rubric ? state.rubric.spec.bands.slice() : [];
+  const spec = state.rubric && state.rubric.spec;
+  const bands = spec ? spec.bands.slice() : [];
   bands.sort((a, b) => Number(b.min) - Number(a.min));
   const i = bands.findIndex((b) => b.label === label);
   if (i < 0) return "#6b7280";
   const t = bands.length > 1 ? i / (bands.length - 1) : 0;
   return `hsl(${Math.round(130 * (1 - t))} 55% 38%)`;
+}
+
+/** CSV text as is; a JSON array or object parsed; empty text is no input. */
+function readInput(text) {
+  const t = text.trim();
+  if (!t) return null;
+  return t.startsWith("[") || t.startsWith("{") ? JSON.parse(t) : text;
 }
 
 // --- rubric -----------------------------------------------------------------------------
@@ -59,18 +68,20 @@ function loadRubric() {
   const text = $("rubric").value;
   const list = $("problems");
   list.replaceChildren();
+  if (state.rubric) state.rubric.free();
+  state.rubric = null;
   try {
-    const rubric = Rubric.fromToml(text, "rubric.toml");
-    if (state.rubric) state.rubric.free();
+    const rubric = Rubric.fromToml(text, state.file);
     state.rubric = rubric;
     $("rubric").classList.remove("invalid");
     $("rubric-info").textContent =
-      `${rubric.title} · ${rubric.id} v${rubric.version} · ${rubric.hash.slice(0, 19)}…`;
+      `${rubric.title} · ${rubric.kind} · ${rubric.id} v${rubric.version} · ${rubric.hash.slice(0, 19)}…`;
+    for (const w of rubric.warnings) {
+      list.append(el("li", { class: "warning" }, `warning · ${w.path}: ${w.message}`));
+    }
     renderSelfTests(rubric);
     return true;
   } catch (err) {
-    if (state.rubric) state.rubric.free();
-    state.rubric = null;
     $("rubric").classList.add("invalid");
     $("rubric-info").textContent = "";
     const problems = err.problems && err.problems.length ? err.problems
@@ -83,23 +94,38 @@ function loadRubric() {
       li.addEventListener("click", () => jumpTo(p.line, p.column));
       list.append(li);
     }
-    $("selftests-body").textContent = "Fix the rubric to run its self-tests.";
+    const summary = $("selftests-summary");
+    summary.dataset.passed = "";
+    summary.dataset.failed = "";
+    summary.textContent = "Fix the rubric to run its self-tests.";
+    $("selftests-failures").replaceChildren();
     return false;
   }
 }
 
-// Rubric self-tests are another capability in progress: shown here once the package has them.
+// The rubric's [[examples]], run on every edit: N passed / N failed, and each failing
+// example with its differences.
 function renderSelfTests(rubric) {
-  const body = $("selftests-body");
-  if (typeof rubric.selfTest !== "function") {
-    body.textContent = "This build has no rubric self-tests yet.";
+  const summary = $("selftests-summary");
+  const failures = $("selftests-failures");
+  failures.replaceChildren();
+  let report;
+  try {
+    report = rubric.selfTest();
+  } catch (err) {
+    summary.textContent = `self-tests could not run: ${err.message}`;
     return;
   }
-  try {
-    const report = rubric.selfTest();
-    body.textContent = JSON.stringify(report);
-  } catch (err) {
-    body.textContent = `self-tests failed to run: ${err.message}`;
+  summary.dataset.passed = String(report.passed);
+  summary.dataset.failed = String(report.failed);
+  summary.classList.toggle("failing", report.failed > 0);
+  summary.textContent = report.examples.length === 0
+    ? "This rubric has no [[examples]] yet."
+    : `${report.passed} passed / ${report.failed} failed`;
+  for (const ex of report.examples.filter((e) => !e.passed)) {
+    const diffs = el("ul", {}, ...ex.diffs.map((d) =>
+      el("li", { class: "diff" }, `${d.field}: expected ${d.expected}, got ${d.actual}`)));
+    failures.append(el("li", { "data-example": ex.name }, el("strong", {}, ex.name), diffs));
   }
 }
 
@@ -116,7 +142,7 @@ function jumpTo(line, column) {
   ta.scrollTop = Math.max(0, (line - 5) * lineHeight);
 }
 
-// --- accounts and results -----------------------------------------------------------------
+// --- health: accounts and results ---------------------------------------------------------
 
 function scoreAccounts() {
   const tbody = $("results").tBodies[0];
@@ -128,7 +154,8 @@ function scoreAccounts() {
     return;
   }
   try {
-    state.results = state.rubric.scoreBatch($("accounts").value, { explain: true, file: "accounts.csv" });
+    state.results = state.rubric.scoreBatch(readInput($("accounts").value) ?? [],
+      { explain: true, file: "accounts.csv" });
   } catch (err) {
     $("input-error").textContent = err.message;
     return;
@@ -166,7 +193,7 @@ function renderSelection() {
   drawChart(r);
 }
 
-// --- chart: one bar per component, its contribution in points ----------------------------
+// --- health: one bar per component, its contribution in points ----------------------------
 
 function drawChart(r) {
   const chart = $("chart");
@@ -217,13 +244,152 @@ function drawChart(r) {
   }
 }
 
+// --- other kinds: the operation's answer as a generic table -------------------------------
+
+function runOperation() {
+  const answer = $("answer");
+  answer.replaceChildren();
+  $("op-error").textContent = "";
+  $("answer-caption").textContent = "";
+  if (!state.rubric) {
+    answer.append(el("p", { class: "small" }, "Fix the rubric errors to see the answer."));
+    return;
+  }
+  const ops = state.rubric.ops;
+  const op = ops.includes(state.op) ? state.op : ops[0];
+  $("op-name").textContent = op;
+  let input, options;
+  try {
+    input = readInput($("op-input").value);
+    const o = $("op-options").value.trim();
+    options = o ? JSON.parse(o) : null;
+  } catch (err) {
+    $("op-error").textContent = `not JSON: ${err.message}`;
+    return;
+  }
+  let result;
+  try {
+    result = state.rubric.run(op, input, typeof input === "string" ? { ...options, file: "input.csv" } : options);
+  } catch (err) {
+    $("op-error").textContent = `${err.code}: ${err.message}`;
+    return;
+  }
+  const rows = Array.isArray(result) ? result : null;
+  $("answer-caption").textContent = rows
+    ? `${rows.length} rows, ${rows.filter((r) => r && r.status === "error").length} failed`
+    : "";
+  answer.append(renderValue(result, 0, "answer-table"));
+}
+
+const MAX_DEPTH = 2;
+
+/** A value as a table (arrays of objects, objects) or text (scalars, deeper values). */
+function renderValue(v, depth, id) {
+  if (v === null || v === undefined) return document.createTextNode("–");
+  if (Array.isArray(v)) {
+    if (v.length === 0) return document.createTextNode("–");
+    if (v.every((x) => x && typeof x === "object" && !Array.isArray(x)) && depth < MAX_DEPTH) {
+      return rowsTable(v, depth, id);
+    }
+    if (v.every((x) => x === null || typeof x !== "object")) return document.createTextNode(v.join(", "));
+    return el("code", { class: "json" }, JSON.stringify(v));
+  }
+  if (typeof v === "object") {
+    if (depth >= MAX_DEPTH) return el("code", { class: "json" }, JSON.stringify(v));
+    const table = el("table", { class: "kv" });
+    if (id) table.id = id;
+    for (const [k, x] of Object.entries(v)) {
+      table.append(el("tr", { "data-key": k }, el("th", {}, k), el("td", {}, renderValue(x, depth + 1))));
+    }
+    return table;
+  }
+  return document.createTextNode(String(v));
+}
+
+function rowsTable(rows, depth, id) {
+  const columns = [];
+  for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
+  const table = el("table", { class: "rows" });
+  if (id) table.id = id;
+  table.append(el("thead", {}, el("tr", {}, ...columns.map((c) => el("th", {}, c)))));
+  const tbody = el("tbody");
+  for (const r of rows) {
+    const tr = el("tr", r.id !== undefined ? { "data-id": String(r.id) } : {});
+    if (r.status === "error") tr.className = "failed";
+    for (const c of columns) tr.append(el("td", { "data-column": c }, renderValue(r[c], depth + 1)));
+    tbody.append(tr);
+  }
+  table.append(tbody);
+  return table;
+}
+
+// --- examples of each bundled rubric --------------------------------------------------------
+
+async function fetchText(path) {
+  const res = await fetch(`../../${path}`);
+  if (!res.ok) throw new Error(`${path}: ${res.status}`);
+  return res.text();
+}
+
+/** The example input of a bundled rubric: www/examples.json, else its own [[examples]]. */
+async function exampleOf(b) {
+  const entry = examples[b.name];
+  if (entry) {
+    try {
+      const input = entry.input ? await fetchText(entry.input) : "";
+      return { op: entry.op, input, options: entry.options };
+    } catch (err) {
+      console.warn(`example input not reachable (${err.message}): using the rubric's [[examples]]`);
+    }
+  }
+  const r = Rubric.bundled(b.name);
+  try {
+    if (r.kind === "health") {
+      const rows = (r.spec.examples || []).map((e) => ({ id: e.name, ...e.inputs }));
+      return { op: "score", input: JSON.stringify(rows, null, 1), options: null };
+    }
+    const first = r.examples[0];
+    if (!first) return { op: r.ops[0], input: "", options: null };
+    const input = first.input === null ? "" : JSON.stringify(Array.isArray(first.input) ? first.input : [first.input], null, 1);
+    return { op: first.op ?? r.ops[0], input, options: first.options };
+  } finally {
+    r.free();
+  }
+}
+
+async function selectBundled(name) {
+  const b = bundled.find((x) => x.name === name);
+  if (!b) return;
+  setStatus("pending", "loading example…");
+  const ex = await exampleOf(b);
+  $("rubric").value = b.text;
+  state.file = b.file;
+  if (b.kind === "health") {
+    $("accounts").value = ex.input;
+  } else {
+    state.op = ex.op;
+    $("op-input").value = ex.input;
+    $("op-options").value = ex.options ? JSON.stringify(ex.options, null, 1) : "";
+  }
+  update();
+}
+
 // --- wiring ----------------------------------------------------------------------------------
 
 function update() {
   try {
     loadRubric();
-    scoreAccounts();
-    renderSelection();
+    // The panes follow the rubric's kind; while the text has errors they stay as they were.
+    if (state.rubric) state.mode = state.rubric.kind === "health" ? "health" : "op";
+    const health = state.mode === "health";
+    for (const e of document.querySelectorAll(".health-only")) e.hidden = !health;
+    for (const e of document.querySelectorAll(".op-only")) e.hidden = health;
+    if (health) {
+      scoreAccounts();
+      renderSelection();
+    } else {
+      runOperation();
+    }
     setStatus(state.rubric ? "ready" : "error", state.rubric ? "up to date" : "rubric has errors");
   } catch (err) {
     setStatus("error", `error: ${err.message}`);
@@ -241,21 +407,24 @@ function scheduleUpdate() {
 async function main() {
   await init();
   $("version").textContent = `csrubric ${version()} (WebAssembly)`;
+  try {
+    examples = (await (await fetch("examples.json")).json()).rubrics;
+  } catch {
+    examples = {};
+  }
+  bundled = bundledRubrics().filter((b) => b.format === "toml");
   const select = $("bundled");
-  const bundled = bundledRubrics().filter((b) => b.kind === "health" && b.format === "toml");
-  for (const b of bundled) select.append(el("option", { value: b.name }, b.name));
-  const start = bundled.find((b) => b.name === "health/slavkokernel") || bundled[0];
-  select.value = start ? start.name : "";
-  $("rubric").value = start ? start.text : "";
-  $("accounts").value = SAMPLE_ACCOUNTS;
-  select.addEventListener("change", () => {
-    const b = bundled.find((x) => x.name === select.value);
-    if (b) { $("rubric").value = b.text; update(); }
-  });
-  $("rubric").addEventListener("input", scheduleUpdate);
-  $("accounts").addEventListener("input", scheduleUpdate);
-  window.addEventListener("resize", () => renderSelection());
-  update();
+  const kinds = [...new Set(bundled.map((b) => b.kind))];
+  for (const kind of kinds) {
+    const group = el("optgroup", { label: kind });
+    for (const b of bundled.filter((x) => x.kind === kind)) group.append(el("option", { value: b.name }, b.name));
+    select.append(group);
+  }
+  select.value = "health/slavkokernel";
+  select.addEventListener("change", () => selectBundled(select.value));
+  for (const id of ["rubric", "accounts", "op-input", "op-options"]) $(id).addEventListener("input", scheduleUpdate);
+  window.addEventListener("resize", () => { if (state.mode === "health") renderSelection(); });
+  await selectBundled(select.value);
 }
 
 main().catch((err) => {

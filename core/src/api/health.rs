@@ -55,6 +55,7 @@ pub fn score(
     let overrides = match &request.overrides {
         Some(v) => parse_overrides(v).map_err(|m| ApiError::Options {
             op: "score".into(),
+            option: Some("overrides".into()),
             message: format!("`overrides`{m}"),
         })?,
         None => HashMap::new(),

@@ -111,6 +111,7 @@ pub fn renewals(
             if let Some(m) = playbook.needs_calendar() {
                 return Err(ApiError::Options {
                     op: "renewals".into(),
+                    option: Some("calendar".into()),
                     message: format!(
                         "milestone `{m}` counts business days or moves dates to working days: give a `calendar`"
                     ),

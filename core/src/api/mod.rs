@@ -147,6 +147,8 @@ pub enum ApiError {
     Options {
         /// The operation.
         op: String,
+        /// The option at fault (`min_score`, `calendar`...), when one is.
+        option: Option<String>,
         /// What is wrong, naming the option.
         message: String,
     },
@@ -205,9 +207,34 @@ impl ApiError {
         }
     }
 
-    fn options(op: &str, message: impl std::fmt::Display) -> ApiError {
+    /// The option at fault in an [`ApiError::Options`] (an unknown one, or one with a wrong
+    /// type or value), for bindings that point at it.
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::api::AnyRubric;
+    /// use serde_json::json;
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/priority/kinos.toml");
+    /// let rubric = AnyRubric::from_path(path.as_ref())?;
+    /// let err = rubric.run_json("prioritize", &json!([]), &json!({"relatve": true})).unwrap_err();
+    /// assert_eq!(err.option(), Some("relatve"));
+    /// let err = rubric.run_json("prioritize", &json!([]), &json!({"min_score": [1]})).unwrap_err();
+    /// assert_eq!(err.option(), Some("min_score"));
+    /// let err = rubric.run_json("prioritize", &json!([]), &json!(42)).unwrap_err();
+    /// assert_eq!((err.code(), err.option()), ("invalid_options", None));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn option(&self) -> Option<&str> {
+        match self {
+            ApiError::Options { option, .. } => option.as_deref(),
+            _ => None,
+        }
+    }
+
+    fn options(op: &str, option: Option<String>, message: impl std::fmt::Display) -> ApiError {
         ApiError::Options {
             op: op.to_string(),
+            option,
             message: message.to_string(),
         }
     }
@@ -229,9 +256,19 @@ pub fn parse_options<T: DeserializeOwned + Default>(
         let path = e.path().to_string();
         let inner = e.inner().to_string();
         if path == "." {
-            ApiError::options(op, inner)
+            // serde names an unknown (or missing) field in its message: "unknown field `x`, ...".
+            let named = ["unknown field `", "missing field `"]
+                .iter()
+                .find_map(|p| inner.strip_prefix(p))
+                .and_then(|rest| rest.split('`').next())
+                .map(str::to_string);
+            ApiError::options(op, named, inner)
         } else {
-            ApiError::options(op, format!("`{path}`: {inner}"))
+            let top = match e.path().iter().next() {
+                Some(serde_path_to_error::Segment::Map { key }) => Some(key.clone()),
+                _ => None,
+            };
+            ApiError::options(op, top, format!("`{path}`: {inner}"))
         }
     })
 }
@@ -330,8 +367,9 @@ impl AnyRubric {
             escalation::ALERTS_KIND => AnyRubric::Alerts(
                 escalation::AlertRules::from_str_with_reader(file, text, format, base, reader)?,
             ),
-            priority::KIND => AnyRubric::Priority(priority::PriorityRubric::from_str_with_format(
-                file, text, format,
+            // Through `reader`: its scripts are linked files (the bundle, in bindings).
+            priority::KIND => AnyRubric::Priority(priority::PriorityRubric::from_str_with_reader(
+                file, text, format, reader,
             )?),
             renewal::KIND => AnyRubric::Renewal(renewal::RenewalPlaybook::from_str_with_format(
                 file, text, format,

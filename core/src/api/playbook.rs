@@ -55,9 +55,10 @@ pub struct PlanAnswer {
     pub status: Option<PlanStatus>,
 }
 
-fn plan_options(message: impl Into<String>) -> ApiError {
+fn plan_options(option: Option<&str>, message: impl Into<String>) -> ApiError {
     ApiError::Options {
         op: "plan".into(),
+        option: option.map(str::to_string),
         message: message.into(),
     }
 }
@@ -101,16 +102,19 @@ pub fn plan(
     reader: FileReader<'_>,
 ) -> Result<PlanAnswer, ApiError> {
     if !rows.is_empty() {
-        return Err(plan_options(format!(
+        return Err(plan_options(None, format!(
             "a plan takes no input rows (got {}): give `kickoff`, `package`, `industry`... as options",
             rows.len()
         )));
     }
-    let kickoff = request
-        .kickoff
-        .ok_or_else(|| plan_options("`kickoff` (the kickoff date, YYYY-MM-DD) is required"))?;
+    let kickoff = request.kickoff.ok_or_else(|| {
+        plan_options(
+            Some("kickoff"),
+            "`kickoff` (the kickoff date, YYYY-MM-DD) is required",
+        )
+    })?;
     if request.as_of.is_none() && !request.done.is_empty() {
-        return Err(plan_options("`done` needs `as_of`"));
+        return Err(plan_options(Some("done"), "`done` needs `as_of`"));
     }
     let own: Calendar;
     let cal = match (&request.calendar, template.calendar()) {
@@ -121,6 +125,7 @@ pub fn plan(
         (None, Some(c)) => c,
         (None, None) => {
             return Err(plan_options(
+                Some("calendar"),
                 "the template names no `calendar`: give a `calendar` file",
             ))
         }

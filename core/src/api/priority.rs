@@ -101,6 +101,7 @@ pub fn prioritize(
         if c.trim() != "unclassified" && Class::parse(c).is_none() {
             return Err(ApiError::Options {
                 op: "prioritize".into(),
+                option: Some("classification".into()),
                 message: format!("`classification`: `{c}` is not one of must_have, performance_enhancer, delighter, hygiene_factor, unclassified"),
             });
         }

@@ -41,7 +41,9 @@ use std::cell::{Cell, RefCell};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use clock::Instant;
 
 use rhai::packages::Package;
 use rhai::{Dynamic, Engine, EvalAltResult, Scope, AST};
@@ -1001,4 +1003,42 @@ pub(crate) fn params_map(params: &serde_json::Map<String, serde_json::Value>) ->
             crate::input::Value::from_json(v).map(|v| (k.as_str().into(), value_to_dynamic(&v)))
         })
         .collect()
+}
+
+/// The clock of script deadlines: std's monotonic clock, except on wasm32-unknown-unknown,
+/// which has none (`std::time::Instant::now` panics there): there it is the JavaScript
+/// clock in milliseconds, through chrono (the WASM binding enables chrono's `wasmbind`).
+mod clock {
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    pub(super) use std::time::Instant;
+
+    /// A point in time: milliseconds since the Unix epoch.
+    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+    pub(super) struct Instant(i64);
+
+    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    impl Instant {
+        /// Now.
+        pub(super) fn now() -> Instant {
+            Instant(chrono::Utc::now().timestamp_millis())
+        }
+
+        /// `self + d`, `None` when out of range.
+        #[allow(dead_code)]
+        pub(super) fn checked_add(self, d: std::time::Duration) -> Option<Instant> {
+            let ms = i64::try_from(d.as_millis()).ok()?;
+            self.0.checked_add(ms).map(Instant)
+        }
+    }
+
+    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    impl std::ops::Add<std::time::Duration> for Instant {
+        type Output = Instant;
+
+        fn add(self, d: std::time::Duration) -> Instant {
+            let ms = i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+            Instant(self.0.saturating_add(ms))
+        }
+    }
 }
