@@ -33,6 +33,7 @@ step "CLI on every shipped rubric and example"
 cargo build --locked -q -p csrubric
 bin=target/debug/csrubric
 "$bin" check rubrics/*/*.toml
+"$bin" test rubrics/*/*.toml
 for f in examples/health/*.csv examples/health/*.json; do
   [ -e "$f" ] || continue
   name=$(basename "${f%.*}")

@@ -213,6 +213,55 @@ if n >= 2 && history[n - 2].score > history[n - 1].score && history[n - 1].score
         "score fell twice in a row to 80.00"
     );
     assert!(h.points[3].alerts.is_empty());
+    // the alert carries what its script returned, for the explanation
+    let t = h.points[2].alerts[0].script.as_ref().unwrap();
+    assert_eq!(t.returned.to_string(), "score fell twice in a row to 80.00");
+    // built-in alerts have no script
+    assert!(ids(&h.points[1]).is_empty());
+}
+
+#[test]
+fn replay_reports_per_account_and_date_where_the_band_changes() {
+    let current = slavko();
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../rubrics/health/slavkokernel.toml"),
+    )
+    .unwrap();
+    // The candidate lowers Good from 70 to 65.
+    let candidate =
+        HealthRubric::from_toml_str("v2.toml", &text.replace("min = 70\n", "min = 65\n")).unwrap();
+    let snaps = rows(
+        "id,date,product_adoption\n\
+         a,2026-03-15,66\na,2026-03-01,72\na,2026-03-08,64\n\
+         b,2026-03-01,90\n",
+    );
+    let r = csrubric::history::replay(&current, &candidate, &snaps, &HistoryOptions::default());
+    // a: 72 Good/Good; 64 Moderate/Moderate (64 < 65); 66 Moderate (55-69) / Good (>= 65)
+    // b: 90 Excellent both
+    assert_eq!((r.points, r.changed, r.accounts_changed), (4, 1, 1));
+    let a = &r.accounts[0];
+    assert_eq!(a.id, "a");
+    let dates: Vec<String> = a.points.iter().map(|p| p.date.to_string()).collect();
+    assert_eq!(dates, ["2026-03-01", "2026-03-08", "2026-03-15"]);
+    let changed: Vec<bool> = a.points.iter().map(|p| p.band_changed).collect();
+    assert_eq!(changed, [false, false, true]);
+    let p = &a.points[2];
+    assert_eq!(p.current_band.as_deref(), Some("Moderate"));
+    assert_eq!(p.candidate_band.as_deref(), Some("Good"));
+    assert_eq!(
+        (p.current_score, p.candidate_score),
+        (Some(d("66")), Some(d("66")))
+    );
+    // both ledgers and both trends: 66 - 72 = -6 since 2026-03-01 under each rubric
+    assert_eq!(
+        p.current.result.as_ref().unwrap().components[0].score,
+        Some(d("66"))
+    );
+    assert_eq!(p.candidate.trend.as_ref().unwrap().delta, d("-6"));
+    assert_eq!(r.current.version, r.candidate.version);
+    assert_ne!(r.current.hash, r.candidate.hash);
+    assert_eq!(r.accounts[1].changed, 0);
 }
 
 #[test]

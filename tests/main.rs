@@ -7,6 +7,7 @@
     clippy::indexing_slicing
 )]
 
+mod columnar_props;
 mod escalation;
 mod health;
 mod health_props;
@@ -16,3 +17,4 @@ mod lifecycle;
 mod playbooks;
 mod priority;
 mod scripts;
+mod vectors;

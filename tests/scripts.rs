@@ -104,7 +104,15 @@ fn metric_scoring_script_scores_the_metric() {
     // score = 80*0.6 + 50*0.4 = 48 + 20 = 68 -> At Risk
     let usage = &res.components[0];
     assert_eq!(usage.metrics[0].score, Some(d("60")));
-    assert_eq!(usage.metrics[0].script.as_ref().unwrap().returned, "60");
+    assert_eq!(
+        usage.metrics[0]
+            .script
+            .as_ref()
+            .unwrap()
+            .returned
+            .to_string(),
+        "60"
+    );
     assert_eq!(res.score, Some(d("68")));
     assert_eq!(res.band.unwrap().label, "At Risk");
 }
@@ -144,7 +152,7 @@ fn component_scoring_script_sees_score_and_metrics_and_is_traced() {
     let usage = &res.components[0];
     assert_eq!(usage.score, Some(d("50")));
     let trace = usage.script.as_ref().unwrap();
-    assert_eq!(trace.returned, "50");
+    assert_eq!(trace.returned.to_string(), "50");
     assert_eq!(trace.trace, vec!["days = 2".to_string()]);
     assert_eq!(res.score, Some(d("62.00")));
     // days 4 -> 80; usage = (90 + 80)/2 = 85, unchanged; 85*0.6 + 80*0.4 = 51 + 32 = 83
@@ -572,10 +580,12 @@ proptest! {
         cents in 0i64..100,
     ) {
         let plain = load(&rubric("", "", LINEAR));
+        // every health hook: the metric script is the linear 0-100 function itself, the
+        // component script returns its score, the adjust script and the alert return ()
         let scripted = load(&rubric(
-            "[scripts]\nadjust = { source = '()' }",
+            "[scripts]\nadjust = { source = '()' }\n[[scripts.alerts]]\nid = \"never\"\nsource = '()'\nprotocol = \"p\"\nowner = \"o\"\nsla = \"s\"",
             r#"scoring = { type = "script", source = "score" }"#,
-            LINEAR,
+            r#"{ type = "script", source = "clamp(value, lo, hi)" }"#,
         ));
         let mut a = Record::new("p");
         if let Some(v) = active { a = a.with("active_pct", Decimal::new(v * 100 + cents, 2)); }
@@ -583,6 +593,14 @@ proptest! {
         if let Some(v) = sentiment { a = a.with("sentiment", Decimal::from(v)); }
         let x = plain.score(&a, &opts());
         let y = scripted.score(&a, &opts());
+        // the alert hook: two dated snapshots give the same alerts (none from the script)
+        let snap = |date: &str| a.clone().with_value("date", Value::Text(date.into()));
+        let snaps = vec![snap("2026-03-01"), snap("2026-03-15")];
+        let hx = csrubric::history::score_history(&plain, &snaps, &Default::default()).unwrap();
+        let hy = csrubric::history::score_history(&scripted, &snaps, &Default::default()).unwrap();
+        for (px, py) in hx.points.iter().zip(&hy.points) {
+            prop_assert_eq!(&px.alerts, &py.alerts);
+        }
         match (x, y) {
             (Ok(x), Ok(y)) => {
                 prop_assert_eq!(x.score, y.score);
@@ -640,4 +658,641 @@ fn what_it_takes_does_not_pretend_to_solve_through_a_script() {
         .contains("scored by a script"));
     // sentiment alone: 24 + 0.4*s >= 70 -> s >= 115: not reachable either, but for the scale
     assert!(!w.components[1].reachable);
+}
+
+// ---- the new hooks: priority formula, classification, escalation criterion --------------
+
+use csrubric::escalation::EscalationMatrix;
+use csrubric::priority::{Class, PriorityRubric};
+use csrubric::rubric::Format;
+use std::collections::BTreeMap;
+
+/// A `model = "script"` priority rubric over `impact` (1-5) and `effort` (1-5, reversed);
+/// `extra` holds its `[scripts]` table and anything after.
+fn priority_text(extra: &str) -> String {
+    format!(
+        r#"
+kind = "priority"
+id = "priority/t"
+version = "1"
+title = "T"
+source = "test"
+model = "script"
+criteria = [{{ id = "impact", min = 1, max = 5 }}, {{ id = "effort", min = 1, max = 5, reverse = true }}]
+{extra}
+"#
+    )
+}
+
+fn priority(extra: &str) -> PriorityRubric {
+    PriorityRubric::from_str_with_format("p.toml", &priority_text(extra), Format::Toml)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn request(id: &str, impact: i64, effort: i64) -> Record {
+    Record::new(id)
+        .with("impact", Decimal::from(impact))
+        .with("effort", Decimal::from(effort))
+}
+
+#[test]
+fn formula_script_scores_with_the_reversed_values_and_is_traced() {
+    let r = priority(
+        "[scripts]\nformula = { source = 'print(`raw effort ${values.effort}`); criteria.impact * params.w + criteria.effort' }\nparams = { w = 2 }",
+    );
+    // impact 4, effort 2 reversed to 1 + 5 - 2 = 4: 4 * 2 + 4 = 12
+    let res = r.score(&request("r1", 4, 2)).unwrap();
+    assert_eq!(res.score, d("12.00"));
+    let t = res.script.unwrap();
+    assert_eq!(t.returned.to_string(), "12");
+    assert_eq!(t.trace, vec!["raw effort 2".to_string()]);
+    assert_eq!(&*t.script, "scripts.formula (inline)");
+    // the contributions still list each value; a script model has no weights
+    assert_eq!(res.contributions[1].effective, d("4"));
+    assert_eq!(res.contributions[1].weight, None);
+}
+
+#[test]
+fn formula_script_wrong_return_type_names_script_hook_and_request() {
+    let r = priority(
+        "[scripts]\nformula = { source = 'if criteria.impact > 3 { \"high\" } else { 1 }' }",
+    );
+    let batch = vec![request("r1", 5, 1), request("r2", 1, 1)];
+    let out = r.score_batch(&batch);
+    let err = out[0].as_ref().unwrap_err();
+    assert_eq!(err.code(), "script_return_type");
+    assert_eq!(
+        err.to_string(),
+        "request `r1`: script `scripts.formula (inline)` (priority formula hook), request `r1`: returned string \"high\", expected a decimal score"
+    );
+    // the other request is scored: 1
+    assert_eq!(out[1].as_ref().unwrap().score, d("1.00"));
+}
+
+#[test]
+fn model_script_and_formula_script_go_together() {
+    let no_script =
+        PriorityRubric::from_str_with_format("p.toml", &priority_text(""), Format::Toml)
+            .unwrap_err()
+            .to_string();
+    assert!(
+        no_script.contains("scripts.formula: a `model = \"script\"` rubric needs"),
+        "{no_script}"
+    );
+    let weighted = priority_text("[scripts]\nformula = { source = '1' }")
+        .replace("model = \"script\"", "model = \"weighted\"");
+    let err = PriorityRubric::from_str_with_format("p.toml", &weighted, Format::Toml)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("scripts.formula: a formula script needs `model = \"script\"`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn classification_script_decides_or_falls_through_to_the_rules() {
+    let r = priority(
+        r#"[scripts]
+formula = { source = "criteria.impact" }
+classify = { source = '''
+if request.segment == "clinic" { print("clinic request"); return "Must Have"; }
+if score >= 4 { return "delighter"; }
+()
+''' }
+
+[[classification.rules]]
+class = "hygiene_factor"
+when = [{ attribute = "baseline", equals = true }]
+"#,
+    );
+    let clinic = request("a", 1, 1).with_value("segment", Value::Text("clinic".into()));
+    let c = r.score(&clinic).unwrap().classification;
+    assert_eq!((c.class, c.by.as_str()), (Some(Class::MustHave), "script"));
+    assert_eq!(
+        c.script.as_ref().unwrap().trace,
+        vec!["clinic request".to_string()]
+    );
+    // score 5 (impact) >= 4: the script decides from the score
+    let c = r.score(&request("b", 5, 1)).unwrap().classification;
+    assert_eq!(c.class, Some(Class::Delighter));
+    // the script returns (): the rule decides, and the script's () is kept in the explanation
+    let base = request("c", 2, 1).with_value("baseline", Value::Bool(true));
+    let c = r.score(&base).unwrap().classification;
+    assert_eq!(
+        (c.class, c.by.as_str()),
+        (Some(Class::HygieneFactor), "rules[0]")
+    );
+    assert_eq!(c.script.as_ref().unwrap().returned.to_string(), "()");
+    // an explicit column wins: the script does not run
+    let explicit =
+        request("d", 5, 1).with_value("classification", Value::Text("performance_enhancer".into()));
+    let c = r.score(&explicit).unwrap().classification;
+    assert_eq!(
+        (c.class, c.by.as_str(), c.script.is_none()),
+        (Some(Class::PerformanceEnhancer), "column", true)
+    );
+    // nothing decides: unclassified, with the reason
+    let c = r.score(&request("e", 2, 1)).unwrap().classification;
+    assert_eq!(c.class, None);
+    assert_eq!(c.by, "none");
+}
+
+#[test]
+fn classification_script_bad_label_or_type_is_an_error_for_that_request() {
+    let r = priority(
+        "[scripts]\nformula = { source = 'criteria.impact' }\nclassify = { source = 'if criteria.impact == 5 { \"nice to have\" } else if criteria.impact == 4 { 42 } else { () }' }",
+    );
+    let out = r.score_batch(&[request("x", 5, 1), request("y", 4, 1), request("z", 3, 1)]);
+    let e = out[0].as_ref().unwrap_err();
+    assert_eq!(e.code(), "script_value");
+    assert!(
+        e.to_string().contains(
+            "(classification hook), request `x`: returned `nice to have`, which is not a class"
+        ),
+        "{e}"
+    );
+    let e = out[1].as_ref().unwrap_err();
+    assert_eq!(e.code(), "script_return_type");
+    assert!(e.to_string().contains("returned integer 42"), "{e}");
+    assert!(out[2].is_ok());
+}
+
+fn matrix_text(body: &str) -> String {
+    format!("kind = \"escalation\"\nid = \"m\"\nversion = \"1\"\ntitle = \"M\"\nsource = \"test\"\nhit_policy = \"first\"\n{body}")
+}
+
+fn matrix(body: &str) -> Result<EscalationMatrix, csrubric::rubric::RubricError> {
+    EscalationMatrix::from_toml_str("m.toml", &matrix_text(body), None)
+}
+
+fn case(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+const TIER_INPUT: &str = "[[inputs]]\nname = \"tier\"\nvalues = [\"standard\", \"enterprise\"]\n";
+
+#[test]
+fn escalation_script_criterion_matches_and_is_explained() {
+    let m = matrix(&format!(
+        r#"[scripts]
+fields = ["arr"]
+params = {{ big = 100000 }}
+{TIER_INPUT}
+[[levels]]
+level = "Executive"
+owner = "VP"
+when = {{ tier = "enterprise" }}
+script = {{ source = 'print(`arr ${{facts.arr}}`); facts.arr != () && facts.arr >= params.big' }}
+[[levels]]
+level = "L1"
+owner = "Engineer"
+"#
+    ))
+    .unwrap();
+    let at: chrono::DateTime<chrono::Utc> = "2026-11-23T10:00:00Z".parse().unwrap();
+    // enterprise with ARR 250000 >= 100000: Executive, explained by the script
+    let r = m
+        .evaluate_case(
+            "c-1",
+            &case(&[("tier", "enterprise"), ("arr", "250000")]),
+            at,
+            None,
+        )
+        .unwrap();
+    let l = r.level().unwrap();
+    assert_eq!(l.level, "Executive");
+    assert_eq!(
+        l.matched,
+        vec![
+            "tier = enterprise".to_string(),
+            "script `levels[0].script (inline)` = true".to_string()
+        ]
+    );
+    assert_eq!(
+        l.script.as_ref().unwrap().trace,
+        vec!["arr 250000".to_string()]
+    );
+    // ARR 5000: the script says false, the catch-all decides; the check is explained
+    let r = m
+        .evaluate_case(
+            "c-2",
+            &case(&[("tier", "enterprise"), ("arr", "5000")]),
+            at,
+            None,
+        )
+        .unwrap();
+    assert_eq!(r.level().unwrap().level, "L1");
+    assert_eq!(r.scripts.len(), 1);
+    assert!(!r.scripts[0].holds);
+    assert_eq!(r.scripts[0].script.returned.to_string(), "false");
+    // a standard customer never runs the script (its column does not match)
+    let r = m
+        .evaluate_case("c-3", &case(&[("tier", "standard")]), at, None)
+        .unwrap();
+    assert!(r.scripts.is_empty());
+    // the script's fields count as read by the matrix
+    assert_eq!(m.input_names(), vec!["tier", "arr"]);
+}
+
+#[test]
+fn escalation_script_wrong_type_is_an_error_naming_the_case() {
+    let m = matrix(&format!(
+        "{TIER_INPUT}[[levels]]\nlevel = \"X\"\nowner = \"O\"\nscript = {{ source = 'if facts.tier == \"standard\" {{ 1 }} else {{ true }}' }}\n[[levels]]\nlevel = \"L1\"\nowner = \"E\"\n"
+    ))
+    .unwrap();
+    let at = chrono::Utc::now();
+    let (field, message) = m
+        .evaluate_case("c-9", &case(&[("tier", "standard")]), at, None)
+        .unwrap_err();
+    assert_eq!(field, "levels[0].script");
+    assert_eq!(
+        message,
+        "script `levels[0].script (inline)` (escalation criterion hook), case `c-9`: returned integer 1, expected true or false"
+    );
+    // another case is unaffected
+    let ok = m
+        .evaluate_case("c-10", &case(&[("tier", "enterprise")]), at, None)
+        .unwrap();
+    assert_eq!(ok.level().unwrap().level, "X");
+}
+
+#[test]
+fn escalation_static_checks_treat_a_script_row_as_one_that_may_not_hold() {
+    // Only a scripted row covers enterprise: that is a gap (the script may say false).
+    let err = matrix(&format!(
+        "{TIER_INPUT}[[levels]]\nlevel = \"X\"\nowner = \"O\"\nwhen = {{ tier = \"enterprise\" }}\nscript = {{ source = 'true' }}\n[[levels]]\nlevel = \"S\"\nowner = \"O\"\nwhen = {{ tier = \"standard\" }}\n"
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("1 input combination(s) match no row (or only rows with a script criterion, which may not hold), such as: tier = enterprise"),
+        "{err}"
+    );
+    // A row after a scripted row with the same criteria is reachable...
+    assert!(matrix(&format!(
+        "{TIER_INPUT}[[levels]]\nlevel = \"X\"\nowner = \"O\"\nscript = {{ source = 'true' }}\n[[levels]]\nlevel = \"L1\"\nowner = \"E\"\n"
+    ))
+    .is_ok());
+    // ...but a scripted row after a catch-all is not.
+    let err = matrix(&format!(
+        "{TIER_INPUT}[[levels]]\nlevel = \"L1\"\nowner = \"E\"\n[[levels]]\nlevel = \"X\"\nowner = \"O\"\nscript = {{ source = 'true' }}\n"
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("levels[1]: row 2 is unreachable under hit policy `first`"),
+        "{err}"
+    );
+    // fields must not repeat an input
+    let err = matrix(&format!(
+        "[scripts]\nfields = [\"tier\"]\n{TIER_INPUT}[[levels]]\nlevel = \"L1\"\nowner = \"E\"\n"
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("scripts.fields[0]: `tier` is a declared input"),
+        "{err}"
+    );
+}
+
+#[test]
+fn compile_errors_at_the_new_hooks_name_the_rubric_path_file_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("csrubric-newhooks-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("scripts")).unwrap();
+    std::fs::write(dir.join("scripts/bad.rhai"), "let a = 1;\nlet b = ;\n").unwrap();
+    let p = dir.join("p.toml");
+    std::fs::write(
+        &p,
+        priority_text("[scripts]\nformula = { file = \"scripts/bad.rhai\" }"),
+    )
+    .unwrap();
+    let err = PriorityRubric::from_path(&p).unwrap_err().to_string();
+    let file = dir.join("scripts/bad.rhai").display().to_string();
+    assert!(
+        err.contains(&format!(
+            "scripts.formula: script `{file}` (priority formula hook) 2:9:"
+        )),
+        "{err}"
+    );
+    let typo = priority_text("[scripts]\nformula = { source = 'criteria.impact' }\nclassify = { source = 'if scroe > 3 { \"delighter\" }' }");
+    let err = PriorityRubric::from_str_with_format("p.toml", &typo, Format::Toml)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("scripts.classify: script `scripts.classify (inline)` (classification hook) 1:4: Undefined variable: scroe"), "{err}");
+    let m = dir.join("m.toml");
+    std::fs::write(
+        &m,
+        matrix_text(&format!("{TIER_INPUT}[[levels]]\nlevel = \"X\"\nowner = \"O\"\nscript = {{ file = \"scripts/bad.rhai\" }}\n[[levels]]\nlevel = \"L1\"\nowner = \"E\"\n")),
+    )
+    .unwrap();
+    let err = EscalationMatrix::from_path(&m).unwrap_err().to_string();
+    assert!(
+        err.contains(&format!(
+            "levels[0].script: script `{file}` (escalation criterion hook) 2:9:"
+        )),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Hostile scripts at each new hook: stopped by the sandbox for that record only, quickly.
+#[test]
+fn hostile_scripts_at_the_new_hooks_are_confined_to_their_record() {
+    let hostile = [
+        ("infinite loop", "", "loop { }"),
+        ("deep recursion", "fn f(x) { f(x + 1) }", "f(0)"),
+        (
+            "1 GB string",
+            "",
+            r#"let s = "x"; s.pad(1000000000, "x"); s"#,
+        ),
+    ];
+    let at = chrono::Utc::now();
+    for (name, defs, src) in hostile {
+        // formula: the request `evil` runs the hostile code
+        let formula = format!("{defs} if id == \"evil\" {{ {src} }} else {{ criteria.impact }}");
+        let r = priority(&format!(
+            "[scripts]\nformula = {{ source = '''{formula}''' }}"
+        ));
+        let t = Instant::now();
+        let out = r.score_batch(&[
+            request("good", 3, 1),
+            request("evil", 3, 1),
+            request("fine", 4, 1),
+        ]);
+        assert!(
+            t.elapsed() < Duration::from_millis(1500),
+            "{name}: {:?}",
+            t.elapsed()
+        );
+        let e = out[1].as_ref().unwrap_err();
+        assert_eq!(e.code(), "script_limit", "{name}: {e}");
+        assert!(
+            e.to_string()
+                .contains("request `evil`: stopped by the sandbox"),
+            "{name}: {e}"
+        );
+        assert_eq!(out[0].as_ref().unwrap().score, d("3.00"), "{name}");
+        assert_eq!(out[2].as_ref().unwrap().score, d("4.00"), "{name}");
+
+        // classification
+        let classify = format!("{defs} if id == \"evil\" {{ {src} }} else {{ () }}");
+        let r = priority(&format!(
+            "[scripts]\nformula = {{ source = 'criteria.impact' }}\nclassify = {{ source = '''{classify}''' }}"
+        ));
+        let t = Instant::now();
+        let out = r.score_batch(&[request("good", 3, 1), request("evil", 3, 1)]);
+        assert!(
+            t.elapsed() < Duration::from_millis(1500),
+            "{name}: {:?}",
+            t.elapsed()
+        );
+        assert_eq!(
+            out[1].as_ref().unwrap_err().code(),
+            "script_limit",
+            "{name}"
+        );
+        assert!(out[0].is_ok(), "{name}");
+
+        // escalation criterion
+        let crit = format!("{defs} if id == \"evil\" {{ {src} }} else {{ true }}");
+        let m = matrix(&format!(
+            "{TIER_INPUT}[[levels]]\nlevel = \"X\"\nowner = \"O\"\nscript = {{ source = '''{crit}''' }}\n[[levels]]\nlevel = \"L1\"\nowner = \"E\"\n"
+        ))
+        .unwrap();
+        let t = Instant::now();
+        let (field, message) = m
+            .evaluate_case("evil", &case(&[("tier", "standard")]), at, None)
+            .unwrap_err();
+        assert!(
+            t.elapsed() < Duration::from_millis(1500),
+            "{name}: {:?}",
+            t.elapsed()
+        );
+        assert_eq!(field, "levels[0].script");
+        assert!(
+            message.contains("case `evil`: stopped by the sandbox"),
+            "{name}: {message}"
+        );
+        let ok = m
+            .evaluate_case("good", &case(&[("tier", "standard")]), at, None)
+            .unwrap();
+        assert_eq!(ok.level().unwrap().level, "X", "{name}");
+    }
+}
+
+/// A script's scope is reused between calls: nothing a script does may reach the next call.
+#[test]
+fn nothing_leaks_from_one_call_to_the_next() {
+    // `let` variables and reassigned hook variables are reset; `params` is a constant.
+    let r = priority(
+        "[scripts]\nformula = { source = 'let seen = 1; criteria.impact = criteria.impact + 100; criteria.impact' }",
+    );
+    for _ in 0..3 {
+        // 3 + 100, every time: no accumulation
+        assert_eq!(r.score(&request("a", 3, 1)).unwrap().score, d("103.00"));
+    }
+    let r = priority("[scripts]\nformula = { source = 'params.w = 5; 1' }\nparams = { w = 1 }");
+    let e = r.score(&request("a", 3, 1)).unwrap_err();
+    assert_eq!(e.code(), "script_runtime", "{e}");
+}
+
+fn kinos(name: &str) -> PriorityRubric {
+    PriorityRubric::from_path(&support_path(&format!("priority/{name}.toml")))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn support_path(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../rubrics")
+        .join(name)
+}
+
+const KINOS: [&str; 5] = [
+    "customer_impact",
+    "strategic_alignment",
+    "revenue_impact",
+    "implementation_effort",
+    "cross_vertical_value",
+];
+
+fn kinos_request(id: &str, v: [i64; 5]) -> Record {
+    KINOS
+        .iter()
+        .zip(v)
+        .fold(Record::new(id), |r, (c, x)| r.with(*c, Decimal::from(x)))
+}
+
+#[test]
+fn shipped_kinos_health_priority_scores_the_case_study_and_gates_phi() {
+    let r = kinos("kinos-health");
+    // seed 000 section 11: 5*.30 + 4*.25 + 4*.20 + (6-2)*.15 + 3*.10 = 4.20
+    let res = r
+        .score(&kinos_request("therapykin", [5, 4, 4, 2, 3]))
+        .unwrap();
+    assert_eq!(res.score, d("4.20"));
+    let t = res.script.unwrap();
+    assert_eq!(t.returned.to_string(), "4.20");
+    // one line per criterion, in key order
+    assert_eq!(t.trace[0], "cross_vertical_value: 3 x 10% = 0.30");
+    assert_eq!(t.trace[1], "customer_impact: 5 x 30% = 1.50");
+    // performance_enhancer by the shared rules (the script falls through)
+    let req = kinos_request("p", [5, 4, 4, 2, 3])
+        .with_value("request_type", Value::Text("improvement".into()));
+    let c = r.score(&req).unwrap().classification;
+    assert_eq!(
+        (c.class, c.by.as_str()),
+        (Some(Class::PerformanceEnhancer), "rules[2]")
+    );
+    // HIPAA compliance work is a Must Have, decided by the script
+    let req = kinos_request("h", [2, 2, 2, 4, 1]).with_value("hipaa_required", Value::Bool(true));
+    let c = r.score(&req).unwrap().classification;
+    assert_eq!((c.class, c.by.as_str()), (Some(Class::MustHave), "script"));
+    // PHI not de-identified: not scored; de-identified: scored
+    let phi =
+        kinos_request("phi", [5, 5, 5, 1, 5]).with_value("contains_phi", Value::Text("yes".into()));
+    let e = r.score(&phi).unwrap_err();
+    assert_eq!(e.code(), "script_runtime");
+    assert!(
+        e.to_string().contains(
+            "(priority formula hook), request `phi`, 8:5: feedback contains protected health information: de-identify it before it is scored (HIPAA)"
+        ),
+        "{e}"
+    );
+    let ok = phi.with_value("deidentified", Value::Bool(true));
+    // 5*.30 + 5*.25 + 5*.20 + (6-1)*.15 + 5*.10 = 5.00
+    assert_eq!(r.score(&ok).unwrap().score, d("5.00"));
+}
+
+#[test]
+fn shipped_plan_aware_risk_matrix() {
+    let m = EscalationMatrix::from_path(&support_path("escalation/slavkokernel-risk-plans.toml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let at: chrono::DateTime<chrono::Utc> = "2026-11-23T10:00:00Z".parse().unwrap();
+    let level = |pairs: &[(&str, &str)]| {
+        let r = m.evaluate_case("acct", &case(pairs), at, None).unwrap();
+        r.level().unwrap().level.clone()
+    };
+    // medium risk, plan 61 days old of the default 60: not working -> Level 2
+    assert_eq!(
+        level(&[("risk_level", "medium"), ("plan_age_days", "61")]),
+        "Level 2"
+    );
+    // 45 of an agreed 45-day plan: Level 2; 44 of 45: still Level 1
+    assert_eq!(
+        level(&[
+            ("risk_level", "medium"),
+            ("plan_age_days", "45"),
+            ("plan_days", "45")
+        ]),
+        "Level 2"
+    );
+    assert_eq!(
+        level(&[
+            ("risk_level", "medium"),
+            ("plan_age_days", "44"),
+            ("plan_days", "45")
+        ]),
+        "Level 1"
+    );
+    // no plan yet: Level 1; the CSM's flag still escalates
+    assert_eq!(level(&[("risk_level", "medium")]), "Level 1");
+    assert_eq!(
+        level(&[("risk_level", "medium"), ("playbook_failing", "true")]),
+        "Level 2"
+    );
+    // low risk never runs the script; critical strategic is Level 5
+    assert_eq!(
+        level(&[("risk_level", "low"), ("plan_age_days", "300")]),
+        "Level 1"
+    );
+    assert_eq!(
+        level(&[("risk_level", "critical"), ("strategic", "yes")]),
+        "Level 5"
+    );
+    // a plan length outside the seed's 30-60 days is an error for that case
+    let (field, message) = m
+        .evaluate_case(
+            "acct",
+            &case(&[
+                ("risk_level", "medium"),
+                ("plan_age_days", "10"),
+                ("plan_days", "90"),
+            ]),
+            at,
+            None,
+        )
+        .unwrap_err();
+    assert_eq!(field, "levels[3].script");
+    assert!(
+        message.contains("plan_days = 90 is outside the seed's 30-60 day plan"),
+        "{message}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A formula script computing the seed 3.2 weighted sum (the shipped kinos-health
+    /// rubric) gives exactly the weighted model's scores (kinos.toml), and its
+    /// classification script falls through to the same rules for non-HIPAA requests.
+    #[test]
+    fn a_weighted_sum_script_gives_the_weighted_models_scores(
+        v in proptest::array::uniform5(1i64..=5),
+        kind in proptest::option::of(proptest::sample::select(vec!["improvement", "new_capability", "other"])),
+    ) {
+        let weighted = kinos("kinos");
+        let scripted = kinos("kinos-health");
+        let mut req = kinos_request("p", v);
+        if let Some(k) = kind { req = req.with_value("request_type", Value::Text(k.into())); }
+        let x = weighted.score(&req).unwrap();
+        let y = scripted.score(&req).unwrap();
+        prop_assert_eq!(x.score, y.score);
+        prop_assert_eq!(x.raw_score, y.raw_score);
+        prop_assert_eq!(x.classification.class, y.classification.class);
+        prop_assert_eq!(&x.classification.by, &y.classification.by);
+    }
+
+    /// A classification script that always falls through changes nothing.
+    #[test]
+    fn a_falling_through_classification_script_changes_nothing(
+        impact in 1i64..=5,
+        effort in 1i64..=5,
+        baseline in proptest::option::of(proptest::bool::ANY),
+        explicit in proptest::option::of(proptest::sample::select(vec!["must_have", "delighter"])),
+    ) {
+        let rules = "\n[[classification.rules]]\nclass = \"hygiene_factor\"\nwhen = [{ attribute = \"baseline\", equals = true }]\n";
+        let plain = priority(&format!("[scripts]\nformula = {{ source = 'criteria.impact * 2 - criteria.effort' }}\n{rules}"));
+        let scripted = priority(&format!("[scripts]\nformula = {{ source = 'criteria.impact * 2 - criteria.effort' }}\nclassify = {{ source = 'let x = score; ()' }}\n{rules}"));
+        let mut req = request("p", impact, effort);
+        if let Some(b) = baseline { req = req.with_value("baseline", Value::Bool(b)); }
+        if let Some(c) = explicit { req = req.with_value("classification", Value::Text(c.into())); }
+        let x = plain.score(&req).unwrap();
+        let y = scripted.score(&req).unwrap();
+        prop_assert_eq!(x.score, y.score);
+        prop_assert_eq!(x.classification.class, y.classification.class);
+        prop_assert_eq!(&x.classification.by, &y.classification.by);
+        prop_assert_eq!(&x.classification.reason, &y.classification.reason);
+    }
+
+    /// An escalation row whose script always holds decides exactly as the same row without
+    /// a script.
+    #[test]
+    fn an_always_true_script_criterion_changes_no_decision(
+        tier in proptest::sample::select(vec!["standard", "enterprise"]),
+    ) {
+        let rows = |script: &str| format!(
+            "{TIER_INPUT}[[levels]]\nlevel = \"X\"\nowner = \"O\"\nwhen = {{ tier = \"enterprise\" }}\n{script}\n[[levels]]\nlevel = \"L1\"\nowner = \"E\"\n"
+        );
+        let plain = matrix(&rows("")).unwrap();
+        let scripted = matrix(&rows("script = { source = 'true' }")).unwrap();
+        let at = chrono::Utc::now();
+        let x = plain.evaluate_case("c", &case(&[("tier", tier)]), at, None).unwrap();
+        let y = scripted.evaluate_case("c", &case(&[("tier", tier)]), at, None).unwrap();
+        prop_assert_eq!(&x.level().unwrap().level, &y.level().unwrap().level);
+    }
 }

@@ -8,10 +8,10 @@
 //!   read from the bundle for a bundled rubric, from disk otherwise.
 //! * One health account ([`NativeRubric::score_json`]) keeps its typed errors (the
 //!   exception names the row, id and column).
-//! * A health batch: any Arrow table (pycapsule stream protocol, via pyo3-arrow) is read
-//!   column by column into core records, scored by [`csrubric::api::score_health_rows`]
-//!   with the GIL released, on several threads for large tables, and returned as an Arrow
-//!   table.
+//! * A health batch: any Arrow table (pycapsule stream protocol, via pyo3-arrow) is handed
+//!   column by column (floats, integers and decimals in place) to the core's columnar engine
+//!   ([`csrubric::health::HealthRubric::score_columns`]) with the GIL released, on several
+//!   threads for large tables, and returned as an Arrow table.
 
 mod errors;
 mod table;
@@ -19,21 +19,12 @@ mod table;
 use std::path::Path;
 
 use arrow_array::Array;
-use csrubric::api::{score_health_rows, AnyRubric, ApiError, HealthRow, Input};
-use csrubric::columns::check_ids;
-use csrubric::health::{HealthRubric, ScoreOptions};
-use csrubric::input::{InputError as CoreInputError, Record, Rows};
+use csrubric::api::{AnyRubric, ApiError, HealthRow, Input};
+use csrubric::health::{BatchOptions, ColumnBatch, HealthRubric, ScoreOptions};
+use csrubric::input::{InputError as CoreInputError, Record};
 use csrubric::rubric::{read_from_disk, FileReader, Format, RubricError as CoreRubricError};
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
-
-use crate::table::{Cells, OutRow};
-
-/// Tables at least this long are scored on several threads.
-const PARALLEL_MIN_ROWS: usize = 20_000;
-
-/// Rows converted and scored at a time by one thread.
-const CHUNK_ROWS: usize = 1024;
 
 /// A loaded, validated rubric of any kind (native part; the Python class `csrubric.Rubric`
 /// wraps it).
@@ -363,14 +354,23 @@ impl NativeRubric {
                 Some("id"),
             )
         })?;
+        // Only the columns the rubric reads (all of them for rule scripts, which see every
+        // input), each read in place where Arrow's layout allows.
+        let wanted_columns: Vec<String> = rubric
+            .input_columns()
+            .into_iter()
+            .map(String::from)
+            .collect();
         let mut columns = Vec::new();
         for (i, field) in schema.fields().iter().enumerate() {
-            if i == id_index {
+            let name = field.name();
+            let read = rubric.has_scripts()
+                || name == "overrides"
+                || wanted_columns.iter().any(|c| c == name);
+            if i == id_index || !read {
                 continue;
             }
-            let cells = batch.column(i);
-            let cells = Cells::new(cells).map_err(|m| {
-                let name = field.name();
+            let input = table::Input::new(batch.column(i)).map_err(|m| {
                 errors::table_error(
                     py,
                     "input_file",
@@ -378,7 +378,7 @@ impl NativeRubric {
                     Some(name),
                 )
             })?;
-            columns.push((field.name().clone(), cells));
+            columns.push((name.clone(), input));
         }
         let ids = table::as_text(batch.column(id_index)).map_err(|m| {
             errors::table_error(
@@ -389,79 +389,29 @@ impl NativeRubric {
             )
         })?;
         let n = batch.num_rows();
-        let wanted = threads.unwrap_or_else(|| {
-            if n >= PARALLEL_MIN_ROWS {
-                std::thread::available_parallelism()
-                    .map(|p| p.get())
-                    .unwrap_or(1)
-            } else {
-                1
-            }
-        });
         let source = source.to_string();
         let rubric = rubric.clone();
-        let out = py.detach(move || {
-            let ids = check_ids(
+        // The columnar engine (GIL released): ids checked, rows scored on several threads for
+        // large tables, answers identical to the row path.
+        let batch = py.detach(move || {
+            let mut batch = ColumnBatch::new(
                 &source,
                 (0..n).map(|i| ids.is_valid(i).then(|| ids.value(i))),
             );
-            // Rows are built and scored a chunk at a time, so the full results (with their
-            // ledgers) never pile up: only the compact output rows are kept.
-            let score_range = |lo: usize, hi: usize| -> Vec<OutRow> {
-                let mut out = Vec::with_capacity(hi.saturating_sub(lo));
-                let mut start = lo;
-                while start < hi {
-                    let end = (start + CHUNK_ROWS).min(hi);
-                    let rows: Rows = (start..end)
-                        .filter_map(|i| {
-                            let id = ids.get(i)?.clone();
-                            Some(id.map(|id| {
-                                Record {
-                                    id,
-                                    row: i + 1,
-                                    values: columns
-                                        .iter()
-                                        .filter_map(|(name, c)| c.get(i).map(|v| (name.clone(), v)))
-                                        .collect(),
-                                }
-                            }))
-                        })
-                        .collect();
-                    out.extend(
-                        score_health_rows(&rubric, &rows, &options, |_| Vec::new())
-                            .into_iter()
-                            .map(|r| OutRow::from_row(r, decimals)),
-                    );
-                    start = end;
-                }
-                out
-            };
-            let threads = wanted.clamp(1, 64).min(n.max(1));
-            if threads <= 1 {
-                return Ok(score_range(0, n));
+            for (name, input) in &columns {
+                batch.push(name, input.column());
             }
-            let per = n.div_ceil(threads);
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..threads)
-                    .map(|t| {
-                        let (lo, hi) = ((t * per).min(n), ((t + 1) * per).min(n));
-                        let f = &score_range;
-                        scope.spawn(move || f(lo, hi))
-                    })
-                    .collect();
-                let mut all = Vec::with_capacity(n);
-                for h in handles {
-                    all.extend(
-                        h.join()
-                            .map_err(|_| "a scoring thread failed".to_string())?,
-                    );
-                }
-                Ok(all)
-            })
+            let opts = BatchOptions {
+                as_of: options.as_of,
+                threads,
+                extra_overrides: None,
+            };
+            let out = rubric
+                .score_columns(&batch, &opts)
+                .map_err(|e| e.to_string())?;
+            table::result_batch_columnar(&batch, &out, decimals)
         });
-        let out = out.map_err(|m: String| errors::table_error(py, "internal", m, None))?;
-        let batch = table::result_batch(&out, decimals)
-            .map_err(|m| errors::table_error(py, "internal", m, None))?;
+        let batch = batch.map_err(|m: String| errors::table_error(py, "internal", m, None))?;
         let schema = batch.schema();
         let table = PyTable::try_new(vec![batch], schema)?;
         Ok(table.into_pyarrow(py)?.unbind())

@@ -16,9 +16,8 @@ use arrow_array::types::{
 };
 use arrow_array::{Array, ArrayRef, Decimal128Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
-use csrubric::api::HealthRow;
 use csrubric::decimal::decimal_from_f64_literal;
-use csrubric::health::{BandInfo, Status};
+use csrubric::health::{BandInfo, Column, ColumnBatch, RowResult, Validity};
 use csrubric::input::Value;
 use rust_decimal::Decimal;
 
@@ -201,75 +200,164 @@ pub fn as_text(array: &ArrayRef) -> Result<StringArray, String> {
     Ok(cast.as_string::<i32>().clone())
 }
 
-/// One row of output, compact (bands are shared, not copied per row).
-pub struct OutRow {
-    /// Account id, when known.
-    pub id: Option<String>,
-    /// `scored`, `insufficient_data` or `error`.
-    pub status: &'static str,
-    /// Mantissa of the score at the rubric's decimals.
-    pub score: Option<i128>,
-    /// The band.
-    pub band: Option<Arc<BandInfo>>,
-    /// Error code and message.
-    pub error: Option<(String, String)>,
+/// An Arrow column as the core's columnar engine reads it: floats, 64-bit integers and
+/// decimals in place (values and validity bitmap borrowed from the Arrow buffers), narrower
+/// integers widened once, anything else converted cell by cell exactly as [`Cells::get`].
+pub enum Input {
+    /// Float64, Int64 or Decimal128 (precision <= 28), read in place.
+    InPlace(ArrayRef),
+    /// Narrower integers, widened (the array keeps their validity).
+    Ints(Vec<i64>, ArrayRef),
+    /// Everything else, cell by cell.
+    Values(Vec<Option<Value>>),
 }
 
-impl OutRow {
-    /// Compacts one core answer row.
-    pub fn from_row(row: HealthRow, decimals: u32) -> OutRow {
-        match row {
-            HealthRow::Scored(r) => OutRow {
-                status: match r.status {
-                    Status::Scored => "scored",
-                    Status::InsufficientData => "insufficient_data",
+impl Input {
+    /// Prepares a column of `n` rows; `Err` names an Arrow type that has no reading.
+    pub fn new(array: &ArrayRef) -> Result<Input, String> {
+        let a = array.as_ref();
+        let widen = |v: Vec<i64>| Input::Ints(v, Arc::clone(array));
+        Ok(match a.data_type() {
+            DataType::Float64 | DataType::Int64 => Input::InPlace(Arc::clone(array)),
+            DataType::Decimal128(p, s) if *p <= 28 && (0..=28).contains(s) => {
+                Input::InPlace(Arc::clone(array))
+            }
+            DataType::Int8 => widen(
+                a.as_primitive::<Int8Type>()
+                    .values()
+                    .iter()
+                    .map(|x| i64::from(*x))
+                    .collect(),
+            ),
+            DataType::Int16 => widen(
+                a.as_primitive::<Int16Type>()
+                    .values()
+                    .iter()
+                    .map(|x| i64::from(*x))
+                    .collect(),
+            ),
+            DataType::Int32 => widen(
+                a.as_primitive::<Int32Type>()
+                    .values()
+                    .iter()
+                    .map(|x| i64::from(*x))
+                    .collect(),
+            ),
+            DataType::UInt8 => widen(
+                a.as_primitive::<UInt8Type>()
+                    .values()
+                    .iter()
+                    .map(|x| i64::from(*x))
+                    .collect(),
+            ),
+            DataType::UInt16 => widen(
+                a.as_primitive::<UInt16Type>()
+                    .values()
+                    .iter()
+                    .map(|x| i64::from(*x))
+                    .collect(),
+            ),
+            DataType::UInt32 => widen(
+                a.as_primitive::<UInt32Type>()
+                    .values()
+                    .iter()
+                    .map(|x| i64::from(*x))
+                    .collect(),
+            ),
+            _ => {
+                let cells = Cells::new(array)?;
+                Input::Values((0..a.len()).map(|i| cells.get(i)).collect())
+            }
+        })
+    }
+
+    /// The engine's view of this column.
+    pub fn column(&self) -> Column<'_> {
+        fn validity(a: &dyn Array) -> Option<Validity<'_>> {
+            a.nulls().map(|n| Validity::new(n.validity(), n.offset()))
+        }
+        match self {
+            Input::InPlace(a) => match a.data_type() {
+                DataType::Float64 => Column::Float {
+                    values: a.as_primitive::<Float64Type>().values(),
+                    validity: validity(a.as_ref()),
                 },
-                score: r.score.map(|s| {
-                    let mut s = s;
-                    s.rescale(decimals);
-                    s.mantissa()
-                }),
-                band: r.band.clone(),
-                id: Some(r.id),
-                error: None,
+                DataType::Int64 => Column::Int {
+                    values: a.as_primitive::<Int64Type>().values(),
+                    scale: 0,
+                    validity: validity(a.as_ref()),
+                },
+                DataType::Decimal128(_, s) => Column::Int128 {
+                    values: a.as_primitive::<Decimal128Type>().values(),
+                    scale: u32::try_from(*s).unwrap_or(0),
+                    validity: validity(a.as_ref()),
+                },
+                _ => Column::Cells(&[]),
             },
-            HealthRow::Failed(f) => OutRow {
-                id: f.id,
-                status: "error",
-                score: None,
-                band: None,
-                error: Some((f.error.code, f.error.message)),
+            Input::Ints(v, a) => Column::Int {
+                values: v,
+                scale: 0,
+                validity: validity(a.as_ref()),
             },
+            Input::Values(v) => Column::Cells(v),
         }
     }
 }
 
-/// The result table: `id, status, score, band, action, owner, urgency, error_code, error`.
-pub fn result_batch(rows: &[OutRow], decimals: u32) -> Result<RecordBatch, String> {
-    let text = |f: &dyn Fn(&OutRow) -> Option<&str>| -> ArrayRef {
-        Arc::new(rows.iter().map(f).collect::<StringArray>())
-    };
+/// The result table straight from the columnar engine's answers, one row per input row.
+pub fn result_batch_columnar(
+    ids: &ColumnBatch<'_>,
+    rows: &[RowResult<'_>],
+    decimals: u32,
+) -> Result<RecordBatch, String> {
     let scale = i8::try_from(decimals).map_err(|e| e.to_string())?;
     let score = rows
         .iter()
-        .map(|r| r.score)
+        .map(|r| {
+            r.score.map(|s| {
+                let mut s = s;
+                s.rescale(decimals);
+                s.mantissa()
+            })
+        })
         .collect::<Decimal128Array>()
         .with_precision_and_scale(38, scale)
         .map_err(|e| e.to_string())?;
-    let band = |f: fn(&BandInfo) -> &str| text(&move |r: &OutRow| r.band.as_deref().map(f));
+    let band = |f: fn(&BandInfo) -> &str| -> ArrayRef {
+        Arc::new(rows.iter().map(|r| r.band.map(f)).collect::<StringArray>())
+    };
+    let error = |f: fn(&csrubric::api::ErrorInfo) -> &str| -> ArrayRef {
+        Arc::new(
+            rows.iter()
+                .map(|r| r.error.as_deref().map(f))
+                .collect::<StringArray>(),
+        )
+    };
     let columns: Vec<ArrayRef> = vec![
-        text(&|r| r.id.as_deref()),
-        text(&|r| Some(r.status)),
+        Arc::new(
+            (0..rows.len())
+                .map(|i| ids.id(i).and_then(Result::ok))
+                .collect::<StringArray>(),
+        ),
+        Arc::new(
+            rows.iter()
+                .map(|r| Some(r.status.as_str()))
+                .collect::<StringArray>(),
+        ),
         Arc::new(score),
         band(|b| b.label.as_str()),
         band(|b| b.action.as_str()),
         band(|b| b.owner.as_str()),
         band(|b| b.urgency.as_str()),
-        text(&|r| r.error.as_ref().map(|e| e.0.as_str())),
-        text(&|r| r.error.as_ref().map(|e| e.1.as_str())),
+        error(|e| e.code.as_str()),
+        error(|e| e.message.as_str()),
     ];
+    RecordBatch::try_new(Arc::new(schema(scale)), columns).map_err(|e| e.to_string())
+}
+
+fn schema(scale: i8) -> Schema {
     let t = |n: &str| Field::new(n, DataType::Utf8, true);
-    let schema = Schema::new(vec![
+    Schema::new(vec![
         t("id"),
         Field::new("status", DataType::Utf8, false),
         Field::new("score", DataType::Decimal128(38, scale), true),
@@ -279,6 +367,5 @@ pub fn result_batch(rows: &[OutRow], decimals: u32) -> Result<RecordBatch, Strin
         t("urgency"),
         t("error_code"),
         t("error"),
-    ]);
-    RecordBatch::try_new(Arc::new(schema), columns).map_err(|e| e.to_string())
+    ])
 }

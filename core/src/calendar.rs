@@ -74,7 +74,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::{
-    DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta,
+    DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta,
     TimeZone, Utc, Weekday,
 };
 use chrono_tz::Tz;
@@ -91,6 +91,9 @@ const MAX_CLOSED_DAYS: u64 = 3_660;
 const MAX_SPAN_DAYS: i64 = 146_097;
 /// The most working days [`Calendar::add_working_days`] may step.
 const MAX_WORKING_DAYS: i64 = 100_000;
+/// The most weekly open intervals (each day of each `[[hours]]` entry) one schedule may
+/// have; real calendars have a few dozen at most.
+const MAX_WEEKLY_INTERVALS: usize = 1_000;
 const MINUTES_PER_DAY: u32 = 24 * 60;
 const MINUTES_PER_WEEK: u32 = 7 * MINUTES_PER_DAY;
 
@@ -315,7 +318,18 @@ fn compile_hours(hours: &[HoursSpec], path: &str, p: &mut Problems) -> [Vec<Rule
             spans.push((start, start + length, i));
         }
     }
-    // Overlapping weekly intervals (on the circle of a week) would double-count time.
+    // Overlapping weekly intervals (on the circle of a week) would double-count time. The
+    // check compares every pair, so the number of intervals is bounded first.
+    if spans.len() > MAX_WEEKLY_INTERVALS {
+        p.push(
+            path.to_string(),
+            format!(
+                "{} weekly open intervals (days times entries): a week may have at most {MAX_WEEKLY_INTERVALS}",
+                spans.len()
+            ),
+        );
+        spans.clear();
+    }
     let mut reported = std::collections::BTreeSet::new();
     for (a_i, a) in spans.iter().enumerate() {
         for b in spans.iter().skip(a_i + 1) {
@@ -743,7 +757,7 @@ impl Calendar {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn add_working_days(&self, date: NaiveDate, n: i64) -> Result<NaiveDate, CalendarError> {
-        if n.abs() > MAX_WORKING_DAYS {
+        if n.unsigned_abs() > MAX_WORKING_DAYS.unsigned_abs() {
             return Err(self.out_of_range(format!(
                 "cannot step {n} working days (at most {MAX_WORKING_DAYS})"
             )));
@@ -851,8 +865,13 @@ impl Calendar {
         let midnight = date.and_time(NaiveTime::MIN);
         let mut out = Vec::new();
         for r in rules {
-            let start = midnight + TimeDelta::minutes(i64::from(r.open));
-            let end = start + TimeDelta::minutes(i64::from(r.length));
+            // On the last date chrono represents, a shift's end (or an instant) may not exist.
+            let (Some(start), Some(end)) = (
+                midnight.checked_add_signed(TimeDelta::minutes(i64::from(r.open))),
+                midnight.checked_add_signed(TimeDelta::minutes(i64::from(r.open + r.length))),
+            ) else {
+                return Err(self.out_of_range(format!("`{date}` is the end of the date range")));
+            };
             for (s, e) in self.minus_holidays(start, end) {
                 let (Some(s), Some(e)) = (to_instant(v.zone, s), to_instant(v.zone, e)) else {
                     return Err(
@@ -924,7 +943,7 @@ impl Calendar {
     pub fn spans_from(&self, t: DateTime<Utc>) -> Spans<'_> {
         let vi = self.version_index_at(t);
         let zone = self.inner.versions.get(vi).map_or(Tz::UTC, |v| v.zone);
-        let date = t.with_timezone(&zone).date_naive().pred_opt();
+        let date = local_date(t, zone).and_then(|d| d.pred_opt());
         Spans {
             cal: self,
             t,
@@ -1012,8 +1031,9 @@ impl Calendar {
     /// returns `t`.
     ///
     /// # Errors
-    /// [`CalendarError::OutOfRange`] for a negative `d` or one over 400 years,
-    /// [`CalendarError::NoOpenTime`] for a calendar with no open time.
+    /// [`CalendarError::OutOfRange`] for a negative `d`, or when `d` of open time does not
+    /// fit in the 400 years from `t`; [`CalendarError::NoOpenTime`] for a calendar with no
+    /// open time.
     ///
     /// # Example
     /// ```
@@ -1048,6 +1068,15 @@ impl Calendar {
         let mut remaining = d;
         for span in self.spans_from(t) {
             let span = span?;
+            // A sparse calendar (one open minute a week) may need far more calendar time
+            // than `d`: the search stops at the same 400 years `working_time` accepts, so
+            // every deadline found can be measured back.
+            if span.end - t > TimeDelta::days(MAX_SPAN_DAYS) {
+                return Err(self.out_of_range(format!(
+                    "{}s of working time do not fit in the 400 years from {t}",
+                    d.num_seconds()
+                )));
+            }
             let len = span.end - span.start;
             if remaining <= len {
                 return Ok(span.start + remaining);
@@ -1170,6 +1199,15 @@ fn unreachable_version() -> &'static Version {
     })
 }
 
+/// The local date of `t` in `zone`; `None` within a day of the ends of chrono's range, where
+/// the local time does not exist (`DateTime::date_naive` would panic there).
+fn local_date(t: DateTime<Utc>, zone: Tz) -> Option<NaiveDate> {
+    let offset = zone.offset_from_utc_datetime(&t.naive_utc()).fix();
+    t.naive_utc()
+        .checked_add_signed(TimeDelta::seconds(i64::from(offset.local_minus_utc())))
+        .map(|local| local.date())
+}
+
 /// Turns a local time into an instant with the offset in force then: a time skipped by a
 /// DST jump is the instant of the jump, a time that occurs twice is its first occurrence.
 /// Both rules keep the map monotonic, so open intervals never turn inside out.
@@ -1227,7 +1265,7 @@ impl Iterator for Spans<'_> {
                     let day_start = to_instant(v.zone, date.and_time(NaiveTime::MIN));
                     if day_start.is_some_and(|s| s >= until) {
                         self.vi += 1;
-                        self.date = until.with_timezone(&next.zone).date_naive().pred_opt();
+                        self.date = local_date(until, next.zone).and_then(|d| d.pred_opt());
                         continue;
                     }
                 }
@@ -1297,6 +1335,82 @@ mod tests {
             err.to_string().contains("hours[1]: overlaps `hours[0]`"),
             "{err}"
         );
+    }
+
+    // Found by the calendar fuzz target: one open minute a week and 768 days of working
+    // time needed about 21 000 years of calendar, so the search ran toward the end of
+    // chrono's range instead of stopping at the 400 years `working_time` accepts.
+    #[test]
+    fn a_deadline_beyond_400_years_is_out_of_range_not_a_long_search() {
+        let c = cal(
+            "zone = \"UTC\"\n[[hours]]\ndays = [\"sun\"]\nopen = \"23:59\"\nclose = \"24:00\"\n",
+        );
+        let t = utc("2026-01-01T00:00:00Z");
+        let err = c.add_working_time(t, TimeDelta::days(768)).unwrap_err();
+        assert_eq!(err.code(), "calendar_out_of_range", "{err}");
+        assert!(
+            err.to_string().contains("do not fit in the 400 years"),
+            "{err}"
+        );
+        // 400 years hold 20 871 Sundays (146 097 days / 7), so 20 000 open minutes fit:
+        // the 20 000th Sunday after Thursday 1 January 2026 ends its minute at midnight.
+        let d = TimeDelta::minutes(20_000);
+        let due = c.add_working_time(t, d).unwrap();
+        let first_sunday_end = utc("2026-01-05T00:00:00Z");
+        assert_eq!(due, first_sunday_end + TimeDelta::weeks(19_999));
+        assert_eq!(c.working_time(t, due).unwrap(), d);
+    }
+
+    #[test]
+    fn the_most_negative_day_count_is_out_of_range_not_a_panic() {
+        let c = cal(NINE_TO_FIVE);
+        let d = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let err = c.add_working_days(d, i64::MIN).unwrap_err();
+        assert_eq!(err.code(), "calendar_out_of_range", "{err}");
+    }
+
+    // Found by the 100k-entries case of the hostile suite: the overlap check compares every
+    // pair of weekly intervals, so 100 000 `[[hours]]` entries (or one entry listing a day
+    // 100 000 times) took hours.
+    #[test]
+    fn a_calendar_with_too_many_weekly_intervals_is_rejected() {
+        let mut body = String::from("zone = \"UTC\"\n");
+        for _ in 0..100_000 {
+            body.push_str("[[hours]]\ndays = [\"mon\"]\nopen = \"09:00\"\nclose = \"10:00\"\n");
+        }
+        let text = format!("kind = \"calendar\"\nid = \"t\"\nversion = \"1\"\ntitle = \"T\"\nsource = \"s\"\n{body}");
+        let err = Calendar::from_toml_str("c.toml", &text).unwrap_err();
+        assert!(err.to_string().contains("c.toml:7:3: invalid rubric: hours: 100000 weekly open intervals (days times entries): a week may have at most 1000"), "{err}");
+        let days = vec!["\"mon\""; 1001].join(", ");
+        let text = format!("kind = \"calendar\"\nid = \"t\"\nversion = \"1\"\ntitle = \"T\"\nsource = \"s\"\nzone = \"UTC\"\n[[hours]]\ndays = [{days}]\nopen = \"09:00\"\nclose = \"10:00\"\n");
+        let err = Calendar::from_toml_str("c.toml", &text).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("hours: 1001 weekly open intervals"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_last_days_chrono_represents_are_errors_or_answers_not_panics() {
+        let late = DateTime::<Utc>::MAX_UTC - TimeDelta::days(3);
+        let early = DateTime::<Utc>::MIN_UTC + TimeDelta::hours(1);
+        for body in [
+            NINE_TO_FIVE,
+            "zone = \"UTC\"\nalways_open = true\n",
+            "zone = \"Pacific/Kiritimati\"\n[[hours]]\ndays = [\"mon\",\"tue\",\"wed\",\"thu\",\"fri\",\"sat\",\"sun\"]\nopen = \"22:00\"\nclose = \"06:00\"\n",
+        ] {
+            let c = cal(body);
+            let _ = c.working_time(late, DateTime::<Utc>::MAX_UTC);
+            let _ = c.add_working_time(late, TimeDelta::hours(30));
+            let _ = c.add_business_days(late, 5);
+            let _ = c.next_open(late);
+            let _ = c.working_time(DateTime::<Utc>::MIN_UTC, early);
+            let _ = c.add_working_time(DateTime::<Utc>::MIN_UTC, TimeDelta::minutes(30));
+            let _ = c.add_working_days(NaiveDate::MAX, 1);
+            let _ = c.add_working_days(NaiveDate::MIN, -1);
+            let _ = c.on_or_before_working_day(NaiveDate::MIN);
+        }
     }
 
     #[test]

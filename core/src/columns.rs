@@ -46,7 +46,7 @@ pub fn check_ids<S: AsRef<str>>(
                 return Err(InputError::Row {
                     file: source.into(),
                     at,
-                    message: format!("duplicate id `{id}`"),
+                    message: format!("duplicate id `{}`", crate::decimal::excerpt(id)),
                 });
             }
             Ok(id.to_string())

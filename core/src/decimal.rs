@@ -253,6 +253,23 @@ pub fn excerpt(text: &str) -> String {
     )
 }
 
+/// The exact sum of `values`, or `None` when it leaves the decimal range. `Decimal`'s `+`
+/// (and `Iterator::sum`) panics on overflow, so every sum of user-written numbers goes
+/// through here.
+///
+/// # Example
+/// ```
+/// use csrubric::decimal::checked_sum;
+/// use rust_decimal::Decimal;
+/// assert_eq!(checked_sum([Decimal::from(60), Decimal::from(40)]), Some(Decimal::ONE_HUNDRED));
+/// assert_eq!(checked_sum([Decimal::MAX, Decimal::ONE]), None);
+/// ```
+pub fn checked_sum(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
+    values
+        .into_iter()
+        .try_fold(Decimal::ZERO, |acc, v| acc.checked_add(v))
+}
+
 /// Prints a decimal without trailing zeros (`22.500` -> `22.5`), for ledgers.
 pub(crate) fn normalized(d: Decimal) -> Decimal {
     d.normalize()

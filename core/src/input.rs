@@ -266,58 +266,63 @@ pub fn read_path(path: &Path) -> Result<Rows, InputError> {
 /// # Ok::<(), csrubric::input::InputError>(())
 /// ```
 pub fn read_csv(file: &str, text: &str) -> Result<Rows, InputError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| InputError::File {
-            file: file.into(),
-            message: format!("cannot read the header row: {e}"),
-        })?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    let mut seen = HashSet::new();
-    for h in &headers {
-        if !seen.insert(h.as_str()) {
-            return Err(InputError::File {
-                file: file.into(),
-                message: format!("duplicate column `{h}`"),
-            });
-        }
-    }
-    let id_col = headers
-        .iter()
-        .position(|h| h == "id")
-        .ok_or_else(|| InputError::File {
-            file: file.into(),
-            message: "no `id` column in the header row".into(),
-        })?;
+    let mut stream = CsvStream::new(file, text.as_bytes())?;
     let mut rows = Vec::new();
-    let mut ids = HashSet::new();
-    for (i, rec) in reader.records().enumerate() {
-        let row = i + 1;
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map(|p| p.line());
-                rows.push(Err(InputError::Row {
-                    file: file.into(),
-                    at: RowRef { row, line },
-                    message: csv_message(&e),
-                }));
-                continue;
-            }
-        };
-        let at = RowRef {
-            row,
-            line: rec.position().map(|p| p.line()),
-        };
-        let id = rec.get(id_col).unwrap_or("").trim().to_string();
+    while let Some(row) = stream.next_row() {
+        rows.push(row.map(|r| r.into_record(stream.headers())));
+    }
+    Ok(rows)
+}
+
+/// A CSV file read one row at a time, with the checks of [`read_csv`] (header, `id` column,
+/// missing and duplicate ids, ragged rows), for inputs too large to hold in memory.
+///
+/// Memory stays constant in the number of rows except for the ids seen so far, which are
+/// kept to report a repeated id exactly as [`read_csv`] does.
+///
+/// # Example
+/// ```
+/// use csrubric::input::CsvStream;
+/// let mut s = CsvStream::new("a.csv", "\u{feff}id,score\nacme,80\nacme,1\n".as_bytes())?;
+/// assert_eq!(s.headers(), ["id", "score"]);
+/// let first = s.next_row().unwrap()?;
+/// assert_eq!((first.id.as_str(), first.cell(1)), ("acme", Some("80")));
+/// let second = s.next_row().unwrap().unwrap_err();
+/// assert_eq!(second.to_string(), "a.csv: row 2 (line 3): duplicate id `acme`");
+/// assert!(s.next_row().is_none());
+/// # Ok::<(), csrubric::input::InputError>(())
+/// ```
+pub struct CsvStream<R: std::io::Read> {
+    file: String,
+    reader: csv::Reader<BomSkip<R>>,
+    headers: Vec<String>,
+    id_col: usize,
+    row: usize,
+    ids: HashSet<Box<str>>,
+    done: bool,
+}
+
+/// One CSV data row with an acceptable id, not yet turned into a [`Record`].
+#[derive(Clone, Debug)]
+pub struct CsvRow {
+    /// Where it is.
+    pub at: RowRef,
+    /// The trimmed id.
+    pub id: String,
+    /// The raw cells, in header order.
+    pub record: csv::StringRecord,
+}
+
+impl CsvRow {
+    /// The raw cell in column `i` (header order).
+    pub fn cell(&self, i: usize) -> Option<&str> {
+        self.record.get(i)
+    }
+
+    /// The record [`read_csv`] makes of this row.
+    pub fn into_record(self, headers: &[String]) -> Record {
         let mut values = BTreeMap::new();
-        for (h, cell) in headers.iter().zip(rec.iter()) {
+        for (h, cell) in headers.iter().zip(self.record.iter()) {
             if h == "id" {
                 continue;
             }
@@ -325,9 +330,216 @@ pub fn read_csv(file: &str, text: &str) -> Result<Rows, InputError> {
                 values.insert(h.clone(), v);
             }
         }
-        rows.push(check_id(file, at, id, values, &mut ids));
+        Record {
+            id: self.id,
+            row: self.at.row,
+            values,
+        }
     }
-    Ok(rows)
+}
+
+/// Drops a UTF-8 byte-order mark at the start of a stream.
+struct BomSkip<R> {
+    inner: R,
+    start: Vec<u8>,
+    checked: bool,
+}
+
+impl<R: std::io::Read> std::io::Read for BomSkip<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !self.checked {
+            self.checked = true;
+            let mut head = [0u8; 3];
+            let mut got = 0;
+            while got < 3 {
+                let n = self.inner.read(head.get_mut(got..).unwrap_or(&mut []))?;
+                if n == 0 {
+                    break;
+                }
+                got += n;
+            }
+            let head = head.get(..got).unwrap_or(&[]);
+            if head != [0xEF, 0xBB, 0xBF] {
+                self.start = head.to_vec();
+            }
+        }
+        if !self.start.is_empty() {
+            let n = self.start.len().min(buf.len());
+            for (b, s) in buf.iter_mut().zip(self.start.drain(..n)) {
+                *b = s;
+            }
+            return Ok(n);
+        }
+        self.inner.read(buf)
+    }
+}
+
+impl<R: std::io::Read> CsvStream<R> {
+    /// Reads the header row of `reader`; `file` names the input in errors.
+    ///
+    /// # Errors
+    /// [`InputError::File`] for a missing header, a missing `id` column or duplicate column
+    /// names.
+    pub fn new(file: &str, reader: R) -> Result<CsvStream<R>, InputError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(false)
+            .from_reader(BomSkip {
+                inner: reader,
+                start: Vec::new(),
+                checked: false,
+            });
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|e| InputError::File {
+                file: file.into(),
+                message: format!("cannot read the header row: {e}"),
+            })?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        check_header_names(file, &headers)?;
+        let id_col = headers
+            .iter()
+            .position(|h| h == "id")
+            .ok_or_else(|| InputError::File {
+                file: file.into(),
+                message: "no `id` column in the header row".into(),
+            })?;
+        Ok(CsvStream {
+            file: file.to_string(),
+            reader,
+            headers,
+            id_col,
+            row: 0,
+            ids: HashSet::new(),
+            done: false,
+        })
+    }
+
+    /// The trimmed column names.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// The file name given to [`CsvStream::new`].
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The next data row, `None` at the end: a row with an acceptable id, or the row's error
+    /// (ragged, not UTF-8, missing or repeated id) exactly as [`read_csv`] reports it.
+    pub fn next_row(&mut self) -> Option<Result<CsvRow, InputError>> {
+        if self.done {
+            return None;
+        }
+        let mut record = csv::StringRecord::new();
+        let read = self.reader.read_record(&mut record);
+        self.row += 1;
+        let row = self.row;
+        match read {
+            Ok(false) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                // An I/O error mid-file ends the input; a malformed row is that row's error.
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    self.row -= 1;
+                    let err = InputError::Io {
+                        file: self.file.clone(),
+                        message: e.to_string(),
+                    };
+                    // Report it once, then stop.
+                    self.done = true;
+                    return Some(Err(err));
+                }
+                let line = e.position().map(|p| p.line());
+                Some(Err(InputError::Row {
+                    file: self.file.clone(),
+                    at: RowRef { row, line },
+                    message: csv_message(&e),
+                }))
+            }
+            Ok(true) => {
+                let at = RowRef {
+                    row,
+                    line: record.position().map(|p| p.line()),
+                };
+                let id = record.get(self.id_col).unwrap_or("").trim().to_string();
+                if id.is_empty() {
+                    return Some(Err(InputError::Row {
+                        file: self.file.clone(),
+                        at,
+                        message: "missing `id`".into(),
+                    }));
+                }
+                if self.ids.contains(id.as_str()) {
+                    return Some(Err(InputError::Row {
+                        file: self.file.clone(),
+                        at,
+                        message: format!("duplicate id `{}`", excerpt(&id)),
+                    }));
+                }
+                self.ids.insert(id.clone().into_boxed_str());
+                Some(Ok(CsvRow { at, id, record }))
+            }
+        }
+    }
+}
+
+/// Checks that a file is UTF-8 throughout without holding it in memory, failing as
+/// [`read_path`] fails on it.
+///
+/// # Errors
+/// [`InputError::Io`] when the file cannot be read or is not UTF-8.
+pub fn check_utf8_file(path: &Path) -> Result<(), InputError> {
+    use std::io::Read;
+    let io = |e: std::io::Error| InputError::Io {
+        file: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let mut f = std::fs::File::open(path).map_err(io)?;
+    let mut buf = vec![0u8; 1 << 16];
+    let mut carry = 0usize;
+    loop {
+        let n = f
+            .read(buf.get_mut(carry..).unwrap_or(&mut []))
+            .map_err(io)?;
+        let filled = carry + n;
+        let chunk = buf.get(..filled).unwrap_or(&[]);
+        match std::str::from_utf8(chunk) {
+            Ok(_) => carry = 0,
+            Err(e) if e.error_len().is_none() && n > 0 => {
+                // A character cut at the end of the buffer: keep its bytes for the next read.
+                let valid = e.valid_up_to();
+                buf.copy_within(valid..filled, 0);
+                carry = filled - valid;
+            }
+            Err(_) => {
+                return Err(io(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "stream did not contain valid UTF-8",
+                )))
+            }
+        }
+        if n == 0 {
+            return Ok(());
+        }
+    }
+}
+
+/// A column named twice would have one value silently win over the other: a file error.
+pub(crate) fn check_header_names(file: &str, headers: &[String]) -> Result<(), InputError> {
+    let mut seen = HashSet::new();
+    for h in headers {
+        if !seen.insert(h.as_str()) {
+            return Err(InputError::File {
+                file: file.into(),
+                message: format!("duplicate column `{}`", excerpt(h)),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn csv_message(e: &csv::Error) -> String {
@@ -360,7 +572,7 @@ fn check_id(
         return Err(InputError::Row {
             file: file.into(),
             at,
-            message: format!("duplicate id `{id}`"),
+            message: format!("duplicate id `{}`", excerpt(&id)),
         });
     }
     Ok(Record {
@@ -387,6 +599,12 @@ fn check_id(
 /// # Ok::<(), csrubric::input::InputError>(())
 /// ```
 pub fn read_json(file: &str, text: &str) -> Result<Rows, InputError> {
+    read_json_rows(file, text, true)
+}
+
+/// [`read_json`], where `unique_ids = false` lets an id repeat (dated snapshots of one
+/// account); keys repeated inside an object are row errors either way.
+pub(crate) fn read_json_rows(file: &str, text: &str, unique_ids: bool) -> Result<Rows, InputError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let items: Vec<&serde_json::value::RawValue> = serde_json::from_str(text).map_err(|e| {
         let message = if e.is_data() {
@@ -405,6 +623,9 @@ pub fn read_json(file: &str, text: &str) -> Result<Rows, InputError> {
         .enumerate()
         .map(|(i, raw)| {
             let row = i + 1;
+            if !unique_ids {
+                ids.clear();
+            }
             match serde_json::from_str::<Strict>(raw.get()) {
                 Ok(Strict(item)) => record_from_json(file, row, &item, &mut ids),
                 Err(e) => Err(InputError::Row {
@@ -480,7 +701,10 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
         let mut out = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if out.contains_key(&key) {
-                return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate key `{}`",
+                    excerpt(&key)
+                )));
             }
             let Strict(v) = map.next_value()?;
             out.insert(key, v);
@@ -545,7 +769,10 @@ pub fn record_from_json(
             return Err(InputError::Row {
                 file: file.into(),
                 at,
-                message: format!("`id` must be a string, not `{other}`"),
+                message: format!(
+                    "`id` must be a string, not `{}`",
+                    excerpt(&other.to_string())
+                ),
             })
         }
     };
@@ -597,6 +824,38 @@ mod tests {
         let rows = read_csv("f.csv", "id,a\nx,\"1,000\"\n").unwrap();
         let r = rows[0].as_ref().unwrap();
         assert_eq!(r.number("a"), Some(Err("`1,000` is not a number".into())));
+    }
+
+    #[test]
+    fn huge_ids_are_quoted_briefly() {
+        let big = "x".repeat(10 * 1024 * 1024);
+        let rows = read_csv("f.csv", &format!("id\n{big}\n{big}\n")).unwrap();
+        let e = rows[1].as_ref().unwrap_err().to_string();
+        assert!(
+            e.len() < 200 && e.ends_with("... (10485760 bytes)`"),
+            "{} bytes",
+            e.len()
+        );
+        let rows = read_json("f.json", &format!("[{{\"id\": [\"{big}\"]}}]")).unwrap();
+        let e = rows[0].as_ref().unwrap_err().to_string();
+        assert!(
+            e.len() < 200 && e.contains("`id` must be a string"),
+            "{} bytes",
+            e.len()
+        );
+    }
+
+    #[test]
+    fn a_huge_repeated_key_is_quoted_briefly() {
+        let big = "k".repeat(10 * 1024 * 1024);
+        let text = format!("[{{\"id\": \"a\", \"{big}\": 1, \"{big}\": 2}}]");
+        let rows = read_json("f.json", &text).unwrap();
+        let e = rows[0].as_ref().unwrap_err().to_string();
+        assert!(
+            e.len() < 200 && e.contains("duplicate key `kkk"),
+            "{} bytes",
+            e.len()
+        );
     }
 
     #[test]

@@ -128,7 +128,12 @@ fn location(p: &Problem) -> String {
     }
 }
 
-/// `file:line:col: invalid rubric: path: message`, or one such line per problem.
+/// How many problems the message of an [`RubricError::Invalid`] lists; the rest are
+/// counted ([`RubricError::problems`] has them all).
+const PROBLEMS_SHOWN: usize = 50;
+
+/// `file:line:col: invalid rubric: path: message`, or one such line per problem (at most
+/// [`PROBLEMS_SHOWN`], then how many more).
 fn display_invalid(file: &str, problems: &[Problem]) -> String {
     match problems {
         [one] => format!(
@@ -139,12 +144,18 @@ fn display_invalid(file: &str, problems: &[Problem]) -> String {
         ),
         many => {
             let mut s = format!("{file}: invalid rubric ({} problems):", many.len());
-            for p in many {
+            for p in many.iter().take(PROBLEMS_SHOWN) {
                 s.push_str(&format!(
                     "\n  {file}{}: {}: {}",
                     location(p),
                     p.path,
                     p.message
+                ));
+            }
+            if many.len() > PROBLEMS_SHOWN {
+                s.push_str(&format!(
+                    "\n  ... and {} more problems",
+                    many.len() - PROBLEMS_SHOWN
                 ));
             }
             s
@@ -266,6 +277,9 @@ fn check_identity(id: &str, version: &str, title: &str, source: &str, problems: 
 /// validate_header("health", "priority", "x", "1", "t", "", &mut p);
 /// assert_eq!(p.len(), 2); // wrong kind, empty source
 /// ```
+///
+/// A wrong `kind` is quoted briefly (its start and length when long), so a 10 MB value
+/// never becomes a 10 MB message.
 pub fn validate_header(
     expected_kind: &str,
     kind: &str,
@@ -278,7 +292,10 @@ pub fn validate_header(
     if kind != expected_kind {
         problems.push(
             "kind",
-            format!("expected `kind = \"{expected_kind}\"`, found `{kind}`"),
+            format!(
+                "expected `kind = \"{expected_kind}\"`, found `{}`",
+                crate::decimal::excerpt(kind)
+            ),
         );
     }
     check_identity(id, version, title, source, problems);
@@ -351,6 +368,7 @@ pub const KINDS: &[&str] = &[
 /// # Ok::<(), csrubric::rubric::RubricError>(())
 /// ```
 pub fn peek_kind(file: &str, text: &str, format: Format) -> Result<String, RubricError> {
+    let text = without_bom(text);
     #[derive(Deserialize)]
     struct KindText {
         kind: Option<String>,
@@ -499,6 +517,7 @@ pub fn load<T: DeserializeOwned + Validate>(
     text: &str,
     format: Format,
 ) -> Result<T, RubricError> {
+    let text = without_bom(text);
     let model: T = match format {
         Format::Toml => parse_toml(file, text)?,
         Format::Json => parse_json(file, text)?,
@@ -541,6 +560,12 @@ pub(crate) fn locate(text: &str, format: Format, path: &str) -> Option<(usize, u
     }
 }
 
+/// The text without a leading UTF-8 byte-order mark (which editors on Windows add, and which
+/// JSON parsers reject), as the account readers do.
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 fn parse_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, RubricError> {
     let de = toml::de::Deserializer::parse(text).map_err(|e| {
         let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
@@ -548,7 +573,7 @@ fn parse_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, RubricEr
             file: file.to_string(),
             line,
             column,
-            message: e.message().trim().to_string(),
+            message: brief(e.message().trim()),
         }
     })?;
     serde_path_to_error::deserialize(de).map_err(|e| {
@@ -563,7 +588,7 @@ fn parse_toml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, RubricEr
             file: file.to_string(),
             problems: vec![Problem {
                 path,
-                message: inner.message().trim().to_string(),
+                message: brief(inner.message().trim()),
                 line,
                 column,
             }],
@@ -585,17 +610,64 @@ fn json_error(file: &str, path: String, e: &serde_json::Error) -> RubricError {
             file: file.to_string(),
             line: e.line(),
             column: e.column(),
-            message: strip_json_position(&e.to_string()),
+            message: brief(&strip_json_position(&e.to_string())),
         };
     }
     RubricError::Invalid {
         file: file.to_string(),
         problems: vec![Problem {
             path,
-            message: strip_json_position(&e.to_string()),
+            message: brief(&strip_json_position(&e.to_string())),
             line: Some(e.line()),
             column: Some(e.column()),
         }],
+    }
+}
+
+/// A parser's message with long quoted user text shortened: serde quotes an offending value
+/// whole (`invalid type: string "…", expected u32`), so a 10 MB value would otherwise make a
+/// 10 MB message. Quoted runs over 64 bytes become their start and length
+/// ([`crate::decimal::excerpt`]).
+fn brief(message: &str) -> String {
+    const SHORT: usize = 300;
+    if message.len() <= SHORT {
+        return message.to_string();
+    }
+    let mut out = String::with_capacity(SHORT);
+    let mut rest = message;
+    while let Some(open) = rest.find(['"', '`']) {
+        let after = rest.get(open + 1..).unwrap_or("");
+        let quote = if rest.get(open..).is_some_and(|r| r.starts_with('"')) {
+            '"'
+        } else {
+            '`'
+        };
+        out.push_str(rest.get(..open).unwrap_or(""));
+        out.push(quote);
+        // The closing quote; a `"` string may contain escaped quotes (`\"`).
+        let mut escaped = false;
+        let close = after.char_indices().find_map(|(i, c)| {
+            let found = c == quote && !escaped;
+            escaped = quote == '"' && c == '\\' && !escaped;
+            found.then_some(i)
+        });
+        match close {
+            Some(c) => {
+                out.push_str(&crate::decimal::excerpt(after.get(..c).unwrap_or("")));
+                out.push(quote);
+                rest = after.get(c + 1..).unwrap_or("");
+            }
+            None => {
+                out.push_str(&crate::decimal::excerpt(after));
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    if out.len() > 4 * SHORT {
+        crate::decimal::excerpt(&out)
+    } else {
+        out
     }
 }
 
@@ -623,9 +695,13 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Finds the line and column of a rubric path in a TOML text.
-struct TomlLocator {
-    enabled: bool,
+/// Finds the line and column of a rubric path in a TOML text. The text is parsed once and
+/// its line starts indexed once, so locating each of many problems (a rubric 100 000 entries
+/// long with a problem in each) stays linear in the text, not quadratic.
+struct TomlLocator<'a> {
+    root: Option<toml::Spanned<toml::de::DeTable<'a>>>,
+    /// Byte offset of the start of each line.
+    lines: Vec<usize>,
 }
 
 enum Segment<'a> {
@@ -657,21 +733,36 @@ fn segments(path: &str) -> Vec<Segment<'_>> {
     out
 }
 
-impl TomlLocator {
-    fn new(_text: &str) -> Self {
-        TomlLocator { enabled: true }
+impl<'a> TomlLocator<'a> {
+    fn new(text: &'a str) -> Self {
+        let lines = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        TomlLocator {
+            root: toml::de::DeTable::parse(text).ok(),
+            lines,
+        }
     }
     fn empty() -> Self {
-        TomlLocator { enabled: false }
+        TomlLocator {
+            root: None,
+            lines: Vec::new(),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset, like [`line_col`].
+    fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.lines.partition_point(|&start| start <= offset).max(1);
+        let start = self.lines.get(line - 1).copied().unwrap_or(0);
+        let column = text.get(start..offset).map_or(0, |l| l.chars().count()) + 1;
+        (line, column)
     }
 
     /// The deepest existing node on `path`: its line and column.
     fn locate(&self, text: &str, path: &str) -> Option<(usize, usize)> {
         use toml::de::{DeTable, DeValue};
-        if !self.enabled {
-            return None;
-        }
-        let root = DeTable::parse(text).ok()?;
+        let root = self.root.as_ref()?;
         let mut best = None;
         let mut table: Option<&DeTable<'_>> = Some(root.get_ref());
         let mut value: Option<&DeValue<'_>> = None;
@@ -693,7 +784,7 @@ impl TomlLocator {
             };
             // For array elements that are tables, point at the element; for keys, at the key.
         }
-        best.map(|o| line_col(text, o))
+        best.map(|o| self.line_col(text, o))
     }
 }
 
@@ -775,6 +866,72 @@ mod tests {
             panic!("{err}")
         };
         assert_eq!(problems[0].path, "items[0].weight");
+    }
+
+    #[test]
+    fn the_locator_index_agrees_with_line_col_everywhere() {
+        let text = "a = 1\r\n\nb = \"é\"\n[[c]]\nd = 2";
+        let locator = TomlLocator::new(text);
+        for offset in (0..=text.len() + 2).filter(|o| text.is_char_boundary((*o).min(text.len()))) {
+            assert_eq!(
+                locator.line_col(text, offset),
+                line_col(text, offset),
+                "{offset}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_in_toml_and_json() {
+        let toml = "\u{feff}[[items]]\nid = \"a\"\nweight = -1\n";
+        let err = load::<Doc>("b.toml", toml, Format::Toml).unwrap_err();
+        // Positions count from after the mark: `weight` is on line 3, column 1.
+        assert_eq!(
+            err.to_string(),
+            "b.toml:3:1: invalid rubric: items[0].weight: weight must be positive"
+        );
+        let json = "\u{feff}{\"items\": [{\"id\": \"a\", \"weight\": 1}]}";
+        assert!(load::<Doc>("b.json", json, Format::Json).is_ok());
+        assert!(peek_kind("b.json", "\u{feff}{\"kind\": \"x\"}", Format::Json).is_ok());
+    }
+
+    #[test]
+    fn a_huge_wrong_kind_is_quoted_briefly() {
+        let mut p = Problems::default();
+        let huge = "x".repeat(10 * 1024 * 1024);
+        validate_header("health", &huge, "i", "1", "t", "s", &mut p);
+        let (path, message) = &p.0[0];
+        assert_eq!(path, "kind");
+        assert!(message.len() < 200, "{} bytes", message.len());
+        assert!(message.ends_with("... (10485760 bytes)`"), "{message}");
+    }
+
+    #[test]
+    fn parser_messages_quote_huge_values_briefly() {
+        let big = "9".repeat(10 * 1024 * 1024);
+        // `items` must be a list: serde quotes the string it got instead, whole.
+        let toml = format!("items = \"{big}\"\n");
+        let json = format!("{{\"items\": \"{big}\"}}");
+        for (file, text, format) in [
+            ("b.toml", toml, Format::Toml),
+            ("b.json", json, Format::Json),
+        ] {
+            let err = load::<Doc>(file, &text, format).unwrap_err().to_string();
+            assert!(err.len() < 500, "{file}: {} bytes", err.len());
+            assert!(err.contains("(10485760 bytes)"), "{file}: {err}");
+        }
+        // Short messages are kept as they are, escaped quotes included.
+        assert_eq!(
+            brief(r#"invalid type: string "a\"b", expected u32"#),
+            r#"invalid type: string "a\"b", expected u32"#
+        );
+        let long = format!("invalid type: string \"{big}\\\"{big}\", expected u32");
+        let short = brief(&long);
+        assert!(
+            short.starts_with("invalid type: string \"99")
+                && short.ends_with("(20971522 bytes)\", expected u32"),
+            "{short}"
+        );
     }
 
     #[test]

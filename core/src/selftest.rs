@@ -226,9 +226,9 @@ fn run_one(rubric: &HealthRubric, index: usize, example: &Example) -> ExampleOut
                 let mut fired = Vec::new();
                 let mut failed = None;
                 for (spec, script) in crate::script::alert_hooks(compiled) {
-                    match crate::script::run_alert(script, &record, &r, rhai::Array::new()) {
-                        Ok(Some(_)) => fired.push(spec.id.clone()),
-                        Ok(None) => {}
+                    match crate::script::run_alert(script, &record, &r, &rhai::Array::new()) {
+                        Ok((Some(_), _)) => fired.push(spec.id.clone()),
+                        Ok((None, _)) => {}
                         Err(e) => failed = Some(e.to_string()),
                     }
                 }

@@ -570,7 +570,13 @@ fn lifecycle_and_playbook_commands_print_the_api_answers() {
             Some(p) => csrubric::input::read_path(Path::new(p)).unwrap(),
             None => Vec::new(),
         };
-        r.run(op, &rows, &options, &read_from_disk).unwrap()
+        r.run(
+            op,
+            csrubric::api::Input::Rows(&rows),
+            &options,
+            &read_from_disk,
+        )
+        .unwrap()
     };
     let cases: Vec<(Vec<&str>, serde_json::Value)> = vec![
         (
@@ -715,4 +721,100 @@ fn failed_rows_have_one_shape_in_every_command() {
         serde_json::json!([{"id": "b", "row": 2, "status": "error", "error": {
             "code": "kpi_bad_value", "message": "row 2 (account `b`): `nps`: `11` is outside 0-10"}}])
     );
+}
+
+#[test]
+fn replay_lists_the_dates_whose_band_changes_under_a_candidate() {
+    let dir = scratch("replay");
+    let text = std::fs::read_to_string(rubric("slavkokernel")).unwrap();
+    // The candidate lowers the Excellent edge from 85 to 80.
+    let candidate = text
+        .replace("min = 85\n", "min = 80\n")
+        .replace("version = \"1.0.0\"", "version = \"1.1.0\"");
+    std::fs::write(dir.join("candidate.toml"), candidate).unwrap();
+    let c =
+        "product_adoption,technical_health,business_outcomes,relationship_health,growth_potential";
+    std::fs::write(
+        dir.join("snapshots.csv"),
+        format!(
+            "id,date,{c}\n\
+             a,2026-03-15,82,82,82,82,82\n\
+             a,2026-03-01,90,90,90,90,90\n\
+             b,2026-03-01,60,60,60,60,60\n\
+             c,2026-03-01,50,50,50,50,50\n\
+             c,2026-03-01,51,51,51,51,51\n"
+        ),
+    )
+    .unwrap();
+    let current = rubric("slavkokernel");
+    let cand = dir.join("candidate.toml");
+    let snaps = dir.join("snapshots.csv");
+    // a on 03-01: 90 is Excellent under both; on 03-15: 82 is Good (>= 70, < 85) under the
+    // current and Excellent (>= 80) under the candidate; b: 60 is Moderate under both; c has
+    // two snapshots on one date: an error for c, exit code 2.
+    let out = run(&[&"replay", &current, &cand, &snaps]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let table = stdout(&out);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("id"), "{table}");
+    let a: Vec<&str> = lines[2].split_whitespace().collect();
+    assert_eq!(
+        a,
+        [
+            "a",
+            "2026-03-15",
+            "82.00",
+            "Good",
+            "82.00",
+            "Excellent",
+            "yes"
+        ],
+        "{table}"
+    );
+    assert!(lines[3].starts_with("c "), "{table}");
+    assert!(
+        lines[3].contains("two snapshots dated 2026-03-01"),
+        "{table}"
+    );
+    assert_eq!(lines.len(), 4, "{table}");
+    let err = stderr(&out);
+    assert!(
+        err.contains("1 of 3 dated scores change band, in 1 of 3 accounts (1.0.0 -> 1.1.0)"),
+        "{err}"
+    );
+
+    let out = run(&[
+        &"replay",
+        &current,
+        &cand,
+        &snaps,
+        &"--all",
+        &"--format",
+        &"json",
+    ]);
+    let rows = json(&out);
+    // every dated score of a and b, then c's error
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0]["replay"]["date"], "2026-03-01");
+    assert_eq!(rows[0]["replay"]["band_changed"], false);
+    let moved = &rows[1]["replay"];
+    assert_eq!(moved["band_changed"], true);
+    // both ledgers: 82 x 25% = 20.5 from product_adoption under each rubric
+    for side in ["current", "candidate"] {
+        let comp = &moved[side]["result"]["components"][0];
+        assert_eq!(comp["contribution"], "20.5", "{side}: {moved}");
+    }
+    assert_eq!(moved["candidate"]["result"]["band"]["label"], "Excellent");
+    assert_eq!(rows[3]["error"]["code"], "duplicate_date");
+
+    let out = run(&[&"replay", &current, &cand, &snaps, &"--format", &"csv"]);
+    let csv = stdout(&out);
+    assert!(csv.starts_with(
+        "id,date,current_score,current_band,candidate_score,candidate_band,changed,error\n"
+    ));
+    assert!(
+        csv.contains("a,2026-03-15,82.00,Good,82.00,Excellent,yes,\n"),
+        "{csv}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

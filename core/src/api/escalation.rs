@@ -106,6 +106,9 @@ pub struct EscalationRow {
     pub hit_policy: crate::escalation::HitPolicy,
     /// The levels that match, in file order (at most one under `first`).
     pub matches: Vec<LevelMatch>,
+    /// Every script criterion evaluated for this case, with what it returned and printed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scripts: Vec<crate::escalation::ScriptCheck>,
     /// The matrix that decided.
     pub matrix: Stamp,
 }
@@ -156,12 +159,13 @@ pub fn escalate(
                 .keys()
                 .filter_map(|k| r.text(k).map(|v| (k.clone(), v)))
                 .collect();
-            match matrix.evaluate(&facts, since, sla_due) {
+            match matrix.evaluate_case(&r.id, &facts, since, sla_due) {
                 Ok(res) => Row::Ok(EscalationRow {
                     id: r.id.clone(),
                     row: r.row,
                     hit_policy: res.hit_policy,
                     matches: res.matches,
+                    scripts: res.scripts,
                     matrix: res.matrix,
                 }),
                 Err((col, m)) => failed(r, format!("row {} (`{}`): `{col}`: {m}", r.row, r.id)),

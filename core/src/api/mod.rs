@@ -798,6 +798,23 @@ pub fn rows_from_json(file: &str, rows: &serde_json::Value) -> Result<Rows, ApiE
     Ok(crate::input::read_json_value(file, rows)?)
 }
 
+/// Serializes a `Result` field as plain JSON: the value, or `{"error": ...}` (serde's default
+/// would be `{"Ok": ...}` / `{"Err": ...}`).
+pub(crate) fn result_or_error<T: Serialize, E: Serialize, S: serde::Serializer>(
+    r: &Result<T, E>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    match r {
+        Ok(v) => v.serialize(s),
+        Err(e) => {
+            let mut m = s.serialize_map(Some(1))?;
+            m.serialize_entry("error", e)?;
+            m.end()
+        }
+    }
+}
+
 fn to_json<T: Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
 }

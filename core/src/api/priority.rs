@@ -63,6 +63,9 @@ impl Serialize for Ranked {
             m.serialize_entry("classification_detail", &r.classification)?;
             m.serialize_entry("verticals", &r.verticals)?;
             m.serialize_entry("submitted", &r.submitted)?;
+            if let Some(script) = &r.script {
+                m.serialize_entry("script", script)?;
+            }
         }
         m.end()
     }

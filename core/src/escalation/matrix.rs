@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::Target;
 use crate::calendar::{Calendar, CalendarError};
-use crate::rubric::{self, Format, Problems, RubricError, Stamp, Validate};
+use crate::rubric::{self, Format, Problem, Problems, RubricError, Stamp, Validate};
+use crate::script::{Hook, LimitsSpec, Script, ScriptEngine, ScriptRef, ScriptTrace};
 
 /// The `kind` every escalation matrix file declares.
 pub const MATRIX_KIND: &str = "escalation";
@@ -73,6 +74,28 @@ pub struct MatrixFile {
     /// Self-test examples, run by `csrubric test` (see [`crate::selftest::Case`]).
     #[serde(default)]
     pub examples: Vec<crate::selftest::Case>,
+    /// Settings for the rows' script criteria: `params`, tightened limits, and the case
+    /// fields scripts read besides the inputs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scripts: Option<MatrixScriptsSpec>,
+}
+
+/// A matrix's `[scripts]` table.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixScriptsSpec {
+    /// Tightened sandbox limits.
+    #[serde(default)]
+    pub limits: LimitsSpec,
+    /// Values every script sees as `params` (numbers are decimals).
+    #[serde(default)]
+    pub params: serde_json::Map<String, serde_json::Value>,
+    /// Case fields that scripts read besides the declared inputs (numbers such as
+    /// `days_open`): they reach a script's `facts` map (numbers as decimals, other text as
+    /// strings, `()` when the case does not give them). Any value is allowed; they are not
+    /// part of the static checks.
+    #[serde(default)]
+    pub fields: Vec<String>,
 }
 
 /// One input of a matrix.
@@ -157,6 +180,12 @@ pub struct LevelSpec {
     /// The resolution approach.
     #[serde(default)]
     pub approach: Option<String>,
+    /// A script criterion next to (or instead of) `when`: the row matches when its
+    /// conditions hold and the script returns `true`. The script sees `id` (the case),
+    /// `facts` (map: every input, booleans as `true`/`false`, and each `[scripts] fields`
+    /// entry), `level` (this row's level) and `params`. (`case` is a Rhai keyword.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<ScriptRef>,
 }
 
 /// A parsed `within`.
@@ -189,6 +218,8 @@ pub struct MatrixWarning {
 struct Row {
     conds: Vec<(usize, BTreeSet<String>)>,
     within: Option<Within>,
+    /// The row has a script criterion: it may or may not hold for a given input.
+    scripted: bool,
 }
 
 #[derive(Debug)]
@@ -197,6 +228,8 @@ struct Compiled {
     stamp: Stamp,
     domains: Vec<(String, Vec<String>, Option<String>)>,
     rows: Vec<Row>,
+    /// Each row's compiled script criterion.
+    scripts: Vec<Option<Script>>,
     calendar: Option<Calendar>,
     warnings: Vec<MatrixWarning>,
 }
@@ -226,6 +259,22 @@ pub struct LevelMatch {
     pub criteria: Option<String>,
     /// How the customer is kept informed.
     pub communication: Option<String>,
+    /// For a row with a script criterion: what the script returned (`true`) and printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<ScriptTrace>,
+}
+
+/// A row's script criterion as evaluated for a case (whether it held or not).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScriptCheck {
+    /// 1-based row in the matrix.
+    pub row: usize,
+    /// The row's level.
+    pub level: String,
+    /// Whether the script returned `true` (the row matched).
+    pub holds: bool,
+    /// What the script returned and printed.
+    pub script: ScriptTrace,
 }
 
 /// The rows a case matches under the matrix's hit policy.
@@ -235,6 +284,10 @@ pub struct MatrixResult {
     pub hit_policy: HitPolicy,
     /// The matching rows, in file order (at most one under `first`).
     pub matches: Vec<LevelMatch>,
+    /// Every script criterion evaluated for this case, in row order, with what it
+    /// returned: the decision's explanation when a scripted row did not hold.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scripts: Vec<ScriptCheck>,
     /// The matrix's id, version and hash.
     pub matrix: Stamp,
 }
@@ -301,7 +354,11 @@ fn compile_rows(file: &MatrixFile, p: &mut Problems) -> Vec<Row> {
             }
             None => None,
         };
-        rows.push(Row { conds, within });
+        rows.push(Row {
+            conds,
+            within,
+            scripted: level.script.is_some(),
+        });
     }
     rows
 }
@@ -350,11 +407,18 @@ fn analyze(
                     .is_some_and(|row| row_matches(row, &combo, &doms))
             })
             .collect();
-        if let Some(first) = hits.first() {
-            if let Some(x) = reachable.get_mut(*first) {
+        // A row with a script criterion may not hold: it is tried (reachable) wherever it
+        // comes before the first row with column criteria only, which certainly holds.
+        let certain = hits
+            .iter()
+            .position(|h| rows.get(*h).is_some_and(|r| !r.scripted));
+        for h in hits.iter().take(certain.map_or(hits.len(), |c| c + 1)) {
+            if let Some(x) = reachable.get_mut(*h) {
                 *x = true;
             }
-            for h in hits.iter().skip(1) {
+        }
+        if let Some(first) = certain.and_then(|c| hits.get(c)) {
+            for h in hits.iter().skip_while(|h| *h != first).skip(1) {
                 if let Some(s) = shadowed_by.get_mut(*h) {
                     s.insert(*first);
                 }
@@ -411,9 +475,14 @@ fn analyze(
             ));
         }
     }
+    let scripted = if rows.iter().any(|r| r.scripted) {
+        " (or only rows with a script criterion, which may not hold)"
+    } else {
+        ""
+    };
     let gap_messages = if gap_count > 0 {
         vec![format!(
-            "{gap_count} input combination(s) match no row, such as: {}",
+            "{gap_count} input combination(s) match no row{scripted}, such as: {}",
             gaps.join("; ")
         )]
     } else {
@@ -477,6 +546,26 @@ impl Validate for MatrixFile {
             }
             if l.owner.trim().is_empty() {
                 p.push(format!("levels[{r}].owner"), "must not be empty");
+            }
+            if let Some(s) = &l.script {
+                s.validate(&format!("levels[{r}].script"), p);
+            }
+        }
+        if let Some(s) = &self.scripts {
+            s.limits.validate("scripts.limits", p);
+            let mut seen = BTreeSet::new();
+            for (i, f) in s.fields.iter().enumerate() {
+                if f.trim().is_empty() || !seen.insert(f.as_str()) {
+                    p.push(
+                        format!("scripts.fields[{i}]"),
+                        format!("field `{f}` must be non-empty and listed once"),
+                    );
+                } else if names.contains(f.as_str()) {
+                    p.push(
+                        format!("scripts.fields[{i}]"),
+                        format!("`{f}` is a declared input: scripts see it already"),
+                    );
+                }
             }
         }
         let before = p.len();
@@ -566,23 +655,65 @@ impl EscalationMatrix {
         format: Format,
         base: Option<&Path>,
     ) -> Result<EscalationMatrix, RubricError> {
-        Self::from_str_with_reader(file, text, format, base, &rubric::read_from_disk)
+        Self::from_str_with_reader(file, text, format, base, &crate::script::read_from_disk)
     }
 
-    /// Loads a matrix from text, reading the calendar it links to through `reader`
-    /// (bindings without a file system pass a reader over bundled files).
+    /// Loads a matrix from text, reading the script files its rows name through `reader`.
+    /// Script files are relative to `base`, or else to `file`'s folder; each script is
+    /// compiled here, once.
     ///
     /// # Errors
-    /// See [`EscalationMatrix::from_path`].
+    /// See [`EscalationMatrix::from_path`]; a script that does not compile is a problem at
+    /// its row (`levels[3].script`) naming the script file, line and column.
+    ///
+    /// # Example
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use csrubric::escalation::EscalationMatrix;
+    /// use csrubric::rubric::Format;
+    /// let m = EscalationMatrix::from_str_with_reader("m.toml", r#"
+    ///     kind = "escalation"
+    ///     id = "m"
+    ///     version = "1"
+    ///     title = "M"
+    ///     source = "example"
+    ///     hit_policy = "first"
+    ///     scripts = { fields = ["days_open"] }
+    ///     [[inputs]]
+    ///     name = "strategic"
+    ///     boolean = true
+    ///     [[levels]]
+    ///     level = "Management"
+    ///     owner = "Manager"
+    ///     script = { source = "facts.strategic && facts.days_open != () && facts.days_open > 30" }
+    ///     [[levels]]
+    ///     level = "L1"
+    ///     owner = "Engineer"
+    /// "#, Format::Toml, None, &csrubric::script::read_from_disk)?;
+    /// let facts = BTreeMap::from([
+    ///     ("strategic".to_string(), "true".to_string()),
+    ///     ("days_open".to_string(), "45".to_string()),
+    /// ]);
+    /// let r = m.evaluate_case("c-1", &facts, "2026-11-23T10:00:00Z".parse()?, None).unwrap();
+    /// assert_eq!(r.level().unwrap().level, "Management");
+    /// assert_eq!(r.scripts[0].script.returned.to_string(), "true");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_str_with_reader(
         file: &str,
         text: &str,
         format: Format,
         base: Option<&Path>,
-        reader: rubric::FileReader<'_>,
+        reader: crate::script::FileReader<'_>,
     ) -> Result<EscalationMatrix, RubricError> {
         let parsed: MatrixFile = rubric::load(file, text, format)?;
-        let stamp = Stamp::new(&parsed.id, &parsed.version, text.as_bytes());
+        let script_base = base
+            .map(Path::to_path_buf)
+            .or_else(|| Path::new(file).parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        let (scripts, file_texts) = compile_scripts(&parsed, file, &script_base, reader)?;
+        let hashed = format!("{text}{file_texts}");
+        let stamp = Stamp::new(&parsed.id, &parsed.version, hashed.as_bytes());
         let calendar = match &parsed.calendar {
             Some(c) => Some(Calendar::load_linked(file, base, c, "calendar", reader)?),
             None => None,
@@ -609,6 +740,7 @@ impl EscalationMatrix {
                 file: parsed,
                 stamp,
                 rows,
+                scripts,
                 calendar,
                 warnings,
             }),
@@ -630,9 +762,16 @@ impl EscalationMatrix {
         &self.inner.warnings
     }
 
-    /// The names of the matrix's inputs.
+    /// The names of the case fields the matrix reads: its inputs, then the extra fields
+    /// its scripts read (`[scripts] fields`).
     pub fn input_names(&self) -> Vec<&str> {
-        self.inner.domains.iter().map(|d| d.0.as_str()).collect()
+        let fields = self.inner.file.scripts.iter().flat_map(|s| &s.fields);
+        self.inner
+            .domains
+            .iter()
+            .map(|d| d.0.as_str())
+            .chain(fields.map(String::as_str))
+            .collect()
     }
 
     /// Evaluates a case: `facts` maps input names to values (booleans as `true`/`false`);
@@ -658,6 +797,23 @@ impl EscalationMatrix {
     /// ```
     pub fn evaluate(
         &self,
+        facts: &BTreeMap<String, String>,
+        since: DateTime<Utc>,
+        sla_due: Option<DateTime<Utc>>,
+    ) -> Result<MatrixResult, (String, String)> {
+        self.evaluate_case("(unnamed case)", facts, since, sla_due)
+    }
+
+    /// [`EscalationMatrix::evaluate`] for the case `id`, which script criteria see as `id`
+    /// and their errors name.
+    ///
+    /// # Errors
+    /// As [`EscalationMatrix::evaluate`]; a script criterion that fails, hits a sandbox
+    /// limit or returns something other than `true`/`false` is an error at
+    /// `levels[i].script` naming the script, the hook and the case.
+    pub fn evaluate_case(
+        &self,
+        id: &str,
         facts: &BTreeMap<String, String>,
         since: DateTime<Utc>,
         sla_due: Option<DateTime<Utc>>,
@@ -693,9 +849,27 @@ impl EscalationMatrix {
             }
         }
         let mut matches = Vec::new();
+        let mut checks = Vec::new();
+        let mut case_map = None;
         for (r, (row, spec)) in c.rows.iter().zip(&c.file.levels).enumerate() {
             if !row_matches(row, &combo, &c.domains) {
                 continue;
+            }
+            let mut script = None;
+            if let Some(s) = c.scripts.get(r).and_then(Option::as_ref) {
+                let case = case_map.get_or_insert_with(|| self.case_map(facts, &combo));
+                let (holds, trace) = run_criterion(s, id, case, &spec.level)
+                    .map_err(|e| (format!("levels[{r}].script"), e.to_string()))?;
+                checks.push(ScriptCheck {
+                    row: r + 1,
+                    level: spec.level.clone(),
+                    holds,
+                    script: trace.clone(),
+                });
+                if !holds {
+                    continue;
+                }
+                script = Some(trace);
             }
             let deadline = match row.within {
                 Some(Within::PerSla) => sla_due,
@@ -705,7 +879,7 @@ impl EscalationMatrix {
                 ),
                 None => None,
             };
-            let matched = row
+            let mut matched: Vec<String> = row
                 .conds
                 .iter()
                 .filter_map(|(i, _)| {
@@ -714,6 +888,9 @@ impl EscalationMatrix {
                     Some(format!("{} = {}", d.0, v))
                 })
                 .collect();
+            if let Some(t) = &script {
+                matched.push(format!("script `{}` = true", t.script));
+            }
             matches.push(LevelMatch {
                 row: r + 1,
                 level: spec.level.clone(),
@@ -723,6 +900,7 @@ impl EscalationMatrix {
                 matched,
                 criteria: spec.criteria.clone(),
                 communication: spec.communication.clone(),
+                script,
             });
             if c.file.hit_policy == HitPolicy::First {
                 break;
@@ -731,17 +909,128 @@ impl EscalationMatrix {
         Ok(MatrixResult {
             hit_policy: c.file.hit_policy,
             matches,
+            scripts: checks,
             matrix: c.stamp.clone(),
         })
+    }
+
+    /// The case as scripts see it (`facts`): each input's value (booleans as `true`/`false`, `()`
+    /// when absent) and each `[scripts] fields` entry as given.
+    fn case_map(&self, facts: &BTreeMap<String, String>, combo: &[usize]) -> rhai::Map {
+        let c = &self.inner;
+        let mut map = rhai::Map::new();
+        for (i, (name, dom, _)) in c.domains.iter().enumerate() {
+            let value = combo.get(i).and_then(|v| dom.get(*v));
+            let boolean = c.file.inputs.get(i).is_some_and(|s| s.boolean);
+            let v = match value {
+                None => rhai::Dynamic::UNIT,
+                Some(v) if boolean => rhai::Dynamic::from_bool(v == "true"),
+                Some(v) => rhai::Dynamic::from(v.clone()),
+            };
+            map.insert(name.as_str().into(), v);
+        }
+        for f in c.file.scripts.iter().flat_map(|s| &s.fields) {
+            let v = facts
+                .get(f)
+                .and_then(|v| crate::input::Value::from_cell(v))
+                .map_or(rhai::Dynamic::UNIT, |v| crate::script::value_to_dynamic(&v));
+            map.insert(f.as_str().into(), v);
+        }
+        map
     }
 
     fn deadline(&self, since: DateTime<Utc>, t: Target) -> Result<DateTime<Utc>, CalendarError> {
         match (&self.inner.calendar, t) {
             (Some(cal), Target::OpenTime(d)) => cal.add_working_time(since, d),
             (Some(cal), Target::BusinessDays(n)) => cal.add_business_days(since, n),
-            (None, Target::OpenTime(d)) => Ok(since + d),
-            (None, Target::BusinessDays(n)) => Ok(since + chrono::TimeDelta::days(n)),
+            // Checked: a Rust caller may pass any instant (`DateTime + TimeDelta` panics).
+            (None, t) => {
+                let d = match t {
+                    Target::OpenTime(d) => d,
+                    Target::BusinessDays(n) => chrono::TimeDelta::days(n),
+                };
+                since
+                    .checked_add_signed(d)
+                    .ok_or_else(|| CalendarError::OutOfRange {
+                        calendar: "(none)".into(),
+                        message: format!("{since} plus the target is beyond the date range"),
+                    })
+            }
         }
+    }
+}
+
+/// Compiles each row's script criterion (one engine per matrix); returns them with the text
+/// of the script files, for the content hash.
+fn compile_scripts(
+    file: &MatrixFile,
+    name: &str,
+    base: &Path,
+    reader: crate::script::FileReader<'_>,
+) -> Result<(Vec<Option<Script>>, String), RubricError> {
+    if file.levels.iter().all(|l| l.script.is_none()) {
+        return Ok((Vec::new(), String::new()));
+    }
+    let spec = file.scripts.clone().unwrap_or_default();
+    let engine = ScriptEngine::new(
+        spec.limits.resolve(),
+        crate::script::params_map(&spec.params),
+    );
+    let mut problems = Vec::new();
+    let mut texts = String::new();
+    let mut scripts = Vec::with_capacity(file.levels.len());
+    for (r, level) in file.levels.iter().enumerate() {
+        let Some(s) = &level.script else {
+            scripts.push(None);
+            continue;
+        };
+        let at = format!("levels[{r}].script");
+        let compiled =
+            crate::script::load_ref(s.file.as_deref(), s.source.as_deref(), base, &at, reader)
+                .and_then(|(script, text)| {
+                    if let Some(f) = &s.file {
+                        texts.push_str(&format!("\n# script {f}\n{text}"));
+                    }
+                    ScriptEngine::compile(&engine, &script, Hook::Escalation, &text)
+                });
+        match compiled {
+            Ok(s) => scripts.push(Some(s)),
+            Err(e) => {
+                scripts.push(None);
+                problems.push(Problem {
+                    path: at,
+                    message: e.to_string(),
+                    line: None,
+                    column: None,
+                });
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(RubricError::Invalid {
+            file: name.to_string(),
+            problems,
+        });
+    }
+    Ok((scripts, texts))
+}
+
+/// Runs a row's script criterion: `true` or `false`, with what it returned and printed.
+fn run_criterion(
+    script: &Script,
+    id: &str,
+    case: &rhai::Map,
+    level: &str,
+) -> Result<(bool, ScriptTrace), crate::script::ScriptError> {
+    let out = script.run(id, |v| match v {
+        "id" => rhai::Dynamic::from(id.to_string()),
+        "facts" => rhai::Dynamic::from_map(case.clone()),
+        "level" => rhai::Dynamic::from(level.to_string()),
+        _ => rhai::Dynamic::UNIT,
+    })?;
+    match out.value.as_bool() {
+        Ok(b) => Ok((b, out.trace())),
+        Err(_) => Err(out.wrong_type("true or false")),
     }
 }
 

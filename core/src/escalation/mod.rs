@@ -37,7 +37,7 @@ mod sla;
 pub use alerts::{AlertResult, AlertRule, AlertRules, AlertRulesFile, ALERTS_KIND};
 pub use matrix::{
     Condition, EscalationMatrix, GapPolicy, HitPolicy, InputSpec, LevelMatch, LevelSpec,
-    MatrixFile, MatrixResult, MatrixWarning, Within, MATRIX_KIND,
+    MatrixFile, MatrixResult, MatrixScriptsSpec, MatrixWarning, ScriptCheck, Within, MATRIX_KIND,
 };
 pub use sla::{
     ClockState, Event, EventKind, NextEscalation, PausingSpec, SlaPolicies, SlaPolicy,

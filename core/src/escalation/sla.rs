@@ -809,13 +809,15 @@ impl SlaPolicy {
             message,
         };
         let since = first_breach.unwrap_or(ticket.opened_at);
-        let now = m.evaluate(&facts, since, sla_due).map_err(err)?;
+        let now = m
+            .evaluate_case(&case.id, &facts, since, sla_due)
+            .map_err(err)?;
         let level = now.matches.into_iter().next();
         let mut next = None;
         if first_breach.is_none() && names.contains(&"breached") {
             if let Some((due, reason)) = upcoming.iter().min_by_key(|u| u.0) {
                 with_breach(&mut facts, true);
-                let then = m.evaluate(&facts, *due, None).map_err(err)?;
+                let then = m.evaluate_case(&case.id, &facts, *due, None).map_err(err)?;
                 if let Some(l) = then.matches.into_iter().next() {
                     if level
                         .as_ref()

@@ -53,12 +53,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod columnar;
 mod model;
 mod score;
 
 use std::path::Path;
 use std::sync::Arc;
 
+pub use columnar::{
+    BatchOptions, Column, ColumnBatch, ExtraOverrides, RowResult, RowStatus, Validity,
+    PARALLEL_MIN_ROWS,
+};
 pub use model::{
     BandSpec, ComponentSpec, Direction, HealthRubricFile, MetricSpec, MissingPolicy, MissingSpec,
     Scale, ScoringFunction, StepSpec, KIND,
@@ -341,7 +346,9 @@ impl HealthRubric {
                 Some(j) => s.metrics.get(i)?.get(j)?.clone(),
             }
         };
-        let total: Decimal = file.components.iter().map(|c| c.weight.0).sum();
+        // Validation has checked that the weights sum to exactly 100, so this cannot overflow.
+        let total = crate::decimal::checked_sum(file.components.iter().map(|c| c.weight.0))
+            .unwrap_or(Decimal::ONE_HUNDRED);
         // Validation has accepted the scale, so parsing cannot fail here.
         let scale = Scale::parse(&file.scale, total).unwrap_or(Scale::Range {
             min: Decimal::ZERO,
@@ -434,6 +441,27 @@ impl HealthRubric {
     /// Bands from the top down.
     pub fn bands(&self) -> impl Iterator<Item = &BandInfo> {
         self.inner.bands.iter().map(|b| b.as_ref())
+    }
+
+    /// Whether a rule script of this rubric reads the account's whole row (`inputs`, at the
+    /// adjust or alert hooks), so that any column may matter, not only
+    /// [`HealthRubric::input_columns`].
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::health::HealthRubric;
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/health");
+    /// let plain = HealthRubric::from_path(format!("{dir}/slavkokernel.toml").as_ref())?;
+    /// let gated = HealthRubric::from_path(format!("{dir}/kinos-health.toml").as_ref())?;
+    /// assert!(!plain.reads_every_column());
+    /// assert!(gated.reads_every_column()); // its compliance gate reads `inputs.baa_signed`
+    /// # Ok::<(), csrubric::rubric::RubricError>(())
+    /// ```
+    pub fn reads_every_column(&self) -> bool {
+        self.inner.scripts.as_ref().is_some_and(|s| {
+            s.adjust.as_ref().is_some_and(|a| a.uses("inputs"))
+                || s.alerts.iter().any(|(_, a)| a.uses("inputs"))
+        })
     }
 
     /// Every input column this rubric reads (component ids and metric ids), in rubric order.

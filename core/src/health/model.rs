@@ -306,8 +306,9 @@ impl Validate for HealthRubricFile {
         if self.rounding.decimals > 10 {
             p.push("rounding.decimals", "at most 10 decimals");
         }
-        let total: Decimal = self.components.iter().map(|c| c.weight.0).sum();
-        let scale = match Scale::parse(&self.scale, total) {
+        // `None` when the weights overflow a decimal: reported below as a wrong sum.
+        let total = crate::decimal::checked_sum(self.components.iter().map(|c| c.weight.0));
+        let scale = match Scale::parse(&self.scale, total.unwrap_or(HUNDRED)) {
             Ok(s) if s.bounds().0.abs() > MAX_SCALE || s.bounds().1.abs() > MAX_SCALE => {
                 p.push(
                     "scale",
@@ -341,7 +342,7 @@ impl Validate for HealthRubricFile {
 }
 
 impl HealthRubricFile {
-    fn validate_components(&self, scale: Option<Scale>, total: Decimal, p: &mut Problems) {
+    fn validate_components(&self, scale: Option<Scale>, total: Option<Decimal>, p: &mut Problems) {
         if self.components.is_empty() {
             p.push("components", "a rubric needs at least one component");
             return;
@@ -384,17 +385,19 @@ impl HealthRubricFile {
             }
             self.validate_metrics(c, &at, scale, &mut columns, p);
         }
-        if total != HUNDRED {
+        if total != Some(HUNDRED) {
             let unit = if self.scale.trim() == "points" {
                 "points"
             } else {
                 "%"
             };
+            let sum = total.map_or_else(
+                || "more than a decimal holds".into(),
+                |t| format!("{t}{unit}"),
+            );
             p.push(
                 "components",
-                format!(
-                    "component weights sum to {total}{unit}, they must sum to exactly 100{unit}"
-                ),
+                format!("component weights sum to {sum}, they must sum to exactly 100{unit}"),
             );
         }
     }
@@ -411,7 +414,7 @@ impl HealthRubricFile {
             return;
         }
         let mut ids = HashSet::new();
-        let mut sum = Decimal::ZERO;
+        let mut sum = Some(Decimal::ZERO);
         for (j, m) in c.metrics.iter().enumerate() {
             let mat = format!("{at}.metrics[{j}]");
             check_id(&m.id, &format!("{mat}.id"), p);
@@ -441,7 +444,7 @@ impl HealthRubricFile {
                     format!("weight `{}` must be positive", m.weight),
                 );
             }
-            sum += m.weight.0;
+            sum = sum.and_then(|s| s.checked_add(m.weight.0));
             if let Some(s) = scale {
                 let (lo, hi) = s.component_bounds(c.weight.0);
                 validate_function(
@@ -454,10 +457,11 @@ impl HealthRubricFile {
                 );
             }
         }
-        if sum != HUNDRED {
+        if sum != Some(HUNDRED) {
+            let sum = sum.map_or_else(|| "more than a decimal holds".into(), |s| format!("{s}%"));
             p.push(
                 format!("{at}.metrics"),
-                format!("metric weights sum to {sum}%, they must sum to exactly 100%"),
+                format!("metric weights sum to {sum}, they must sum to exactly 100%"),
             );
         }
     }

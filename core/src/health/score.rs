@@ -339,7 +339,9 @@ pub struct HealthResult {
     pub raw_score: Option<Decimal>,
     /// The band that counts (an active band override wins) with its playbook.
     pub band: Option<Arc<BandInfo>>,
-    /// The band the score falls in.
+    /// The band the rubric computed, before any manual band override: the band the score
+    /// falls in, or the one the rubric's adjust script set (the score's own band is then
+    /// `adjustment.band_before`).
     pub computed_band: Option<String>,
     /// The band override, if any (also when expired).
     pub band_override: Option<AppliedOverride>,
@@ -746,7 +748,13 @@ fn resolve(
 }
 
 /// A metric's score on the component scale `[lo, hi]`.
-fn eval(f: &ScoringFunction, dir: Direction, v: Decimal, lo: Decimal, hi: Decimal) -> Decimal {
+pub(super) fn eval(
+    f: &ScoringFunction,
+    dir: Direction,
+    v: Decimal,
+    lo: Decimal,
+    hi: Decimal,
+) -> Decimal {
     let span = hi - lo;
     // `fraction` in [0, 1] of the way from the bad end to the good end.
     let at_fraction = |num: Decimal, den: Decimal| -> Decimal {
@@ -891,7 +899,7 @@ fn fill_shares(
     }
 }
 
-fn term(c: &CompiledComponent, score: Decimal, span: Decimal) -> Decimal {
+pub(super) fn term(c: &CompiledComponent, score: Decimal, span: Decimal) -> Decimal {
     (score - c.lo) * c.weight * span / (c.hi - c.lo)
 }
 

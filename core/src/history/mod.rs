@@ -10,6 +10,9 @@
 //!   Alerts", with its protocol, owner and SLA) and the rubric's own `[[scripts.alerts]]`.
 //! * [`shadow`] scores a portfolio under the current and a candidate rubric and lists every
 //!   account whose band changes, with both results (and so both ledgers).
+//! * [`replay`] recomputes a portfolio's dated history (or [`replay_history`] one
+//!   account's) under the current and a candidate rubric and reports, per account and per
+//!   date, where the band changes, with both history points (results, trends, alerts).
 //! * [`backtest`] reports how well a rubric separates churned from retained accounts: ROC
 //!   AUC computed exactly from pair counts, and the churn rate per band.
 //!
@@ -32,7 +35,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -170,6 +173,9 @@ pub struct Alert {
     pub owner: String,
     /// How fast.
     pub sla: String,
+    /// For a custom alert (`[[scripts.alerts]]`): what its script returned and printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<crate::script::ScriptTrace>,
 }
 
 /// One date of an account's history.
@@ -180,6 +186,7 @@ pub struct HistoryPoint {
     /// 1-based row of the snapshot.
     pub row: usize,
     /// Its score, or why it could not be scored.
+    #[serde(serialize_with = "crate::api::result_or_error")]
     pub result: Result<HealthResult, ErrorInfo>,
     /// Inputs carried forward: column and the date of the value used.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -239,6 +246,7 @@ fn seed_alert(id: &str, message: String) -> Alert {
         protocol: protocol.into(),
         owner: owner.into(),
         sla: sla.into(),
+        script: None,
     }
 }
 
@@ -258,6 +266,14 @@ fn date_of(r: &Record) -> Result<NaiveDate, HistoryError> {
 }
 
 /// A signal's value: the component's counted score, or else the input cell.
+/// `days` before `date`; the earliest date when that is out of chrono's range (a huge
+/// `trend_window_days` would make `date - Duration::days(n)` panic).
+fn window_start(date: NaiveDate, days: i64) -> NaiveDate {
+    chrono::TimeDelta::try_days(days)
+        .and_then(|w| date.checked_sub_signed(w))
+        .unwrap_or(NaiveDate::MIN)
+}
+
 fn signal(result: Option<&HealthResult>, record: &Record, name: &str) -> Option<Decimal> {
     result
         .and_then(|r| r.components.iter().find(|c| c.id.as_ref() == name))
@@ -345,7 +361,7 @@ pub fn score_history(
         };
         let trend = result.as_ref().ok().and_then(|r| {
             let to = r.score?;
-            let window_start = *date - chrono::Duration::days(options.trend_window_days);
+            let window_start = window_start(*date, options.trend_window_days);
             let scored = points
                 .iter()
                 .filter_map(|p| Some((p.date, p.result.as_ref().ok()?.score?)));
@@ -372,7 +388,7 @@ pub fn score_history(
         let prev_index = i.checked_sub(1);
         let prev = prev_index.and_then(|j| Some((points.get(j)?, filled.get(j)?)));
         // Usage drop: the value at the latest snapshot at least `window` days earlier.
-        let window_start = *date - chrono::Duration::days(options.trend_window_days);
+        let window_start = window_start(*date, options.trend_window_days);
         let base = points
             .iter()
             .zip(&filled)
@@ -380,8 +396,13 @@ pub fn score_history(
             .find(|(p, _)| p.date <= window_start);
         if let (Some(now), Some((bp, br))) = (signal(current, &record, &options.usage), base) {
             if let Some(then) = signal(bp.result.as_ref().ok(), br, &options.usage) {
-                if then > Decimal::ZERO {
-                    let pct = (now - then) * Decimal::ONE_HUNDRED / then;
+                // Raw usage cells are unbounded: a change too large for a decimal is no drop.
+                let pct = now
+                    .checked_sub(then)
+                    .and_then(|d| d.checked_mul(Decimal::ONE_HUNDRED))
+                    .and_then(|d| d.checked_div(then))
+                    .filter(|_| then > Decimal::ZERO);
+                if let Some(pct) = pct {
                     if pct <= -options.usage_drop_pct {
                         alerts.push(seed_alert(
                             "usage_drop",
@@ -440,21 +461,23 @@ pub fn score_history(
         }
         if let Ok(r) = &result {
             for (spec, script) in crate::script::alert_hooks(compiled) {
-                match crate::script::run_alert(script, &record, r, script_history.clone()) {
-                    Ok(Some(message)) => alerts.push(Alert {
+                match crate::script::run_alert(script, &record, r, &script_history) {
+                    Ok((Some(message), trace)) => alerts.push(Alert {
                         id: spec.id.clone(),
                         message,
                         protocol: spec.protocol.clone(),
                         owner: spec.owner.clone(),
                         sla: spec.sla.clone(),
+                        script: Some(trace),
                     }),
-                    Ok(None) => {}
+                    Ok((None, _)) => {}
                     Err(e) => alerts.push(Alert {
                         id: spec.id.clone(),
                         message: format!("alert script failed: {e}"),
                         protocol: spec.protocol.clone(),
                         owner: spec.owner.clone(),
                         sla: spec.sla.clone(),
+                        script: None,
                     }),
                 }
             }
@@ -515,21 +538,8 @@ pub fn read_snapshots(
     format: &str,
 ) -> Result<Vec<Result<Record, InputError>>, InputError> {
     if format == "json" {
-        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| InputError::File {
-            file: file.into(),
-            message: format!("not valid JSON: {e}"),
-        })?;
-        let serde_json::Value::Array(items) = v else {
-            return Err(InputError::File {
-                file: file.into(),
-                message: "expected a JSON list of snapshots".into(),
-            });
-        };
-        return Ok(items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| crate::input::record_from_json(file, i + 1, item, &mut HashSet::new()))
-            .collect());
+        // Strict like `read_json` (a repeated key is a row error), ids may repeat.
+        return crate::input::read_json_rows(file, text, false);
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
@@ -542,6 +552,7 @@ pub fn read_snapshots(
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
+    crate::input::check_header_names(file, &headers)?;
     if !headers.iter().any(|h| h == "id") {
         return Err(InputError::File {
             file: file.into(),
@@ -639,8 +650,10 @@ pub struct ShadowRow {
     /// Whether the band that counts differs (an error on one side counts as a change).
     pub band_changed: bool,
     /// The full current result (its ledger), or its error.
+    #[serde(serialize_with = "crate::api::result_or_error")]
     pub current: Result<HealthResult, ErrorInfo>,
     /// The full candidate result, or its error.
+    #[serde(serialize_with = "crate::api::result_or_error")]
     pub candidate: Result<HealthResult, ErrorInfo>,
 }
 
@@ -692,6 +705,196 @@ pub fn shadow(
             }
         })
         .collect()
+}
+
+/// One date of an account's history under the current and the candidate rubric.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReplayPoint {
+    /// The snapshot's date.
+    pub date: NaiveDate,
+    /// 1-based row of the snapshot.
+    pub row: usize,
+    /// Score under the current rubric.
+    pub current_score: Option<Decimal>,
+    /// Band (the one that counts) under the current rubric.
+    pub current_band: Option<String>,
+    /// Score under the candidate.
+    pub candidate_score: Option<Decimal>,
+    /// Band under the candidate.
+    pub candidate_band: Option<String>,
+    /// Whether the band differs (an error on one side only counts as a change).
+    pub band_changed: bool,
+    /// The full point under the current rubric: result (its ledger), trend, alerts.
+    pub current: HistoryPoint,
+    /// The full point under the candidate.
+    pub candidate: HistoryPoint,
+}
+
+/// One account's history replayed under two rubric versions.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReplayAccount {
+    /// The account.
+    pub id: String,
+    /// One point per snapshot date, oldest first (empty when `error` is set).
+    pub points: Vec<ReplayPoint>,
+    /// How many of its dates change band.
+    pub changed: usize,
+    /// Why the account's snapshots could not be replayed (a bad or duplicate date).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorInfo>,
+}
+
+/// A portfolio's history replayed under two rubric versions.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Replay {
+    /// The current rubric.
+    pub current: crate::rubric::Stamp,
+    /// The candidate rubric.
+    pub candidate: crate::rubric::Stamp,
+    /// Accounts in first-seen order.
+    pub accounts: Vec<ReplayAccount>,
+    /// Dated scores compared (points of accounts without an error).
+    pub points: usize,
+    /// Of which change band.
+    pub changed: usize,
+    /// Accounts with at least one date that changes band.
+    pub accounts_changed: usize,
+}
+
+impl From<&HistoryError> for ErrorInfo {
+    fn from(e: &HistoryError) -> Self {
+        ErrorInfo {
+            code: e.code().to_string(),
+            message: e.to_string(),
+        }
+    }
+}
+
+fn score_and_band(p: &HistoryPoint) -> (Option<Decimal>, Option<String>) {
+    match &p.result {
+        Ok(r) => (r.score, r.band.as_ref().map(|b| b.label.clone())),
+        Err(_) => (None, None),
+    }
+}
+
+/// Replays one account's dated snapshots under the `current` and the `candidate` rubric:
+/// one [`ReplayPoint`] per date with both history points, and whether the band changes.
+///
+/// # Errors
+/// As [`score_history`]: a missing or malformed date, two snapshots on one date, or none.
+///
+/// # Example
+/// ```
+/// use csrubric::health::HealthRubric;
+/// use csrubric::history::{read_snapshots, replay_history, HistoryOptions};
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/health/slavkokernel.toml");
+/// let text = std::fs::read_to_string(path)?;
+/// let current = HealthRubric::from_toml_str("v1.toml", &text)?;
+/// // the candidate moves the Excellent edge from 85 down to 80
+/// let candidate = HealthRubric::from_toml_str("v2.toml", &text.replace("min = 85\n", "min = 80\n"))?;
+/// let rows: Vec<_> = read_snapshots("h.csv", "id,date,product_adoption\n\
+///     acme,2026-03-01,90\nacme,2026-03-15,82\n", "csv")?
+///     .into_iter().collect::<Result<_, _>>()?;
+/// let r = replay_history(&current, &candidate, &rows, &HistoryOptions::default())?;
+/// assert!(!r.points[0].band_changed); // 90: Excellent under both
+/// assert!(r.points[1].band_changed); // 82: Good under v1, Excellent under v2
+/// assert_eq!(r.points[1].candidate_band.as_deref(), Some("Excellent"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn replay_history(
+    current: &HealthRubric,
+    candidate: &HealthRubric,
+    snapshots: &[Record],
+    options: &HistoryOptions,
+) -> Result<ReplayAccount, HistoryError> {
+    let a = score_history(current, snapshots, options)?;
+    let b = score_history(candidate, snapshots, options)?;
+    let mut theirs: BTreeMap<NaiveDate, HistoryPoint> =
+        b.points.into_iter().map(|p| (p.date, p)).collect();
+    let mut points = Vec::with_capacity(a.points.len());
+    for mine in a.points {
+        // Both histories hold the same dates (sorting and date checks do not depend on
+        // the rubric); a date missing on one side would be a change.
+        let Some(other) = theirs.remove(&mine.date) else {
+            continue;
+        };
+        let (cs, cb) = score_and_band(&mine);
+        let (ns, nb) = score_and_band(&other);
+        let band_changed = cb != nb || mine.result.is_ok() != other.result.is_ok();
+        points.push(ReplayPoint {
+            date: mine.date,
+            row: mine.row,
+            current_score: cs,
+            current_band: cb,
+            candidate_score: ns,
+            candidate_band: nb,
+            band_changed,
+            current: mine,
+            candidate: other,
+        });
+    }
+    Ok(ReplayAccount {
+        id: a.id,
+        changed: points.iter().filter(|p| p.band_changed).count(),
+        points,
+        error: None,
+    })
+}
+
+/// Replays a portfolio's dated snapshots (rows of many accounts, grouped by id in
+/// first-seen order) under the `current` and the `candidate` rubric. An account whose
+/// snapshots are unusable carries its error; the others are replayed.
+///
+/// # Example
+/// ```
+/// use csrubric::health::HealthRubric;
+/// use csrubric::history::{read_snapshots, replay, HistoryOptions};
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/health/slavkokernel.toml");
+/// let text = std::fs::read_to_string(path)?;
+/// let current = HealthRubric::from_toml_str("v1.toml", &text)?;
+/// let candidate = HealthRubric::from_toml_str("v2.toml", &text.replace("min = 85\n", "min = 80\n"))?;
+/// let rows: Vec<_> = read_snapshots("h.csv", "id,date,product_adoption\n\
+///     a,2026-03-01,82\nb,2026-03-01,60\nc,2026-03-01,1\nc,2026-03-01,2\n", "csv")?
+///     .into_iter().collect::<Result<_, _>>()?;
+/// let r = replay(&current, &candidate, &rows, &HistoryOptions::default());
+/// assert_eq!((r.points, r.changed, r.accounts_changed), (2, 1, 1)); // only `a` moves
+/// assert_eq!(r.accounts[2].error.as_ref().unwrap().code, "duplicate_date");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn replay(
+    current: &HealthRubric,
+    candidate: &HealthRubric,
+    rows: &[Record],
+    options: &HistoryOptions,
+) -> Replay {
+    let mut order: Vec<String> = Vec::new();
+    let mut groups: BTreeMap<String, Vec<Record>> = BTreeMap::new();
+    for r in rows {
+        if !groups.contains_key(&r.id) {
+            order.push(r.id.clone());
+        }
+        groups.entry(r.id.clone()).or_default().push(r.clone());
+    }
+    let accounts: Vec<ReplayAccount> = order
+        .into_iter()
+        .map(|id| {
+            let snaps = groups.remove(&id).unwrap_or_default();
+            replay_history(current, candidate, &snaps, options).unwrap_or_else(|e| ReplayAccount {
+                id,
+                points: Vec::new(),
+                changed: 0,
+                error: Some(ErrorInfo::from(&e)),
+            })
+        })
+        .collect();
+    Replay {
+        current: current.stamp().clone(),
+        candidate: candidate.stamp().clone(),
+        points: accounts.iter().map(|a| a.points.len()).sum(),
+        changed: accounts.iter().map(|a| a.changed).sum(),
+        accounts_changed: accounts.iter().filter(|a| a.changed > 0).count(),
+        accounts,
+    }
 }
 
 /// Churn per band in a backtest.

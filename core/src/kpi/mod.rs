@@ -335,29 +335,34 @@ pub struct KpiValue {
 /// in `undefined`.
 pub fn compute(inputs: &[KpiInput], options: &KpiOptions) -> Vec<KpiValue> {
     let zero = Decimal::ZERO;
-    let mut start = zero;
-    let mut churn = zero;
-    let mut contraction = zero;
-    let mut expansion = zero;
-    let mut new = zero;
+    // Sums of money are `None` once they leave the decimal range (Decimal's `+` panics): the
+    // KPIs built on them are then undefined, with that reason, instead of a crash.
+    let add = |acc: &mut Option<Decimal>, v: Decimal| *acc = acc.and_then(|a| a.checked_add(v));
+    let mut start = Some(zero);
+    let mut churn = Some(zero);
+    let mut contraction = Some(zero);
+    let mut expansion = Some(zero);
+    let mut new = Some(zero);
     let (mut existing, mut churned, mut new_count) = (0usize, 0usize, 0usize);
     for a in inputs {
         let s = a.mrr_start.unwrap_or(zero);
         let e = a.mrr_end.unwrap_or(zero);
+        // Both are non-negative (see `from_record`), so `s - e` and `e - s` below cannot
+        // overflow.
         if s > zero {
             existing += 1;
-            start += s;
+            add(&mut start, s);
             if a.churned {
                 churned += 1;
-                churn += s;
+                add(&mut churn, s);
             } else if e < s {
-                contraction += s - e;
+                add(&mut contraction, s - e);
             } else {
-                expansion += e - s;
+                add(&mut expansion, e - s);
             }
         } else if a.mrr_end.is_some() {
             new_count += 1;
-            new += e;
+            add(&mut new, e);
         }
     }
     let count = |f: &dyn Fn(&KpiInput) -> Option<bool>| -> (usize, usize) {
@@ -366,45 +371,52 @@ pub fn compute(inputs: &[KpiInput], options: &KpiOptions) -> Vec<KpiValue> {
             .filter_map(f)
             .fold((0, 0), |(y, n), v| (y + usize::from(v), n + 1))
     };
-    let sum = |f: &dyn Fn(&KpiInput) -> Option<Decimal>| -> (Decimal, usize) {
+    let sum = |f: &dyn Fn(&KpiInput) -> Option<Decimal>| -> (Option<Decimal>, usize) {
         inputs
             .iter()
             .filter_map(f)
-            .fold((zero, 0), |(s, n), v| (s + v, n + 1))
+            .fold((Some(zero), 0), |(s, n), v| {
+                (s.and_then(|s| s.checked_add(v)), n + 1)
+            })
     };
     let hundred = Decimal::ONE_HUNDRED;
     let no_existing = "no existing customers (Σ mrr_start is 0)";
     let mut out = Vec::new();
-    let mut push = |kpi: KpiId, num: Decimal, den: Decimal, scale: Decimal, n: usize, why: &str| {
-        let value = if den.is_zero() {
-            None
-        } else {
-            num.checked_mul(scale)
-                .and_then(|x| x.checked_div(den))
-                .map(|v| options.rounding.apply(v))
+    let mut push = |kpi: KpiId,
+                    num: Option<Decimal>,
+                    den: Option<Decimal>,
+                    scale: Decimal,
+                    n: usize,
+                    why: &str| {
+        let overflow = "the value overflows the decimal range";
+        let (value, undefined) = match (num, den) {
+            (Some(_), Some(den)) if den.is_zero() => (None, Some(why)),
+            (Some(num), Some(den)) => match num.checked_mul(scale).and_then(|x| x.checked_div(den))
+            {
+                Some(v) => (Some(options.rounding.apply(v)), None),
+                None => (None, Some(overflow)),
+            },
+            _ => (None, Some(overflow)),
         };
         out.push(KpiValue {
             kpi,
             unit: kpi.unit(),
-            undefined: if value.is_none() {
-                Some(if den.is_zero() {
-                    why.to_string()
-                } else {
-                    "the value overflows the decimal range".to_string()
-                })
-            } else {
-                None
-            },
+            undefined: undefined.map(str::to_string),
             value,
-            numerator: num,
-            denominator: den,
+            numerator: num.unwrap_or(zero),
+            denominator: den.unwrap_or(zero),
             n,
             target: None,
         });
     };
+    let d = |v: usize| Some(Decimal::from(v));
+    let minus =
+        |a: Option<Decimal>, b: Option<Decimal>| a.zip(b).and_then(|(a, b)| a.checked_sub(b));
+    let plus =
+        |a: Option<Decimal>, b: Option<Decimal>| a.zip(b).and_then(|(a, b)| a.checked_add(b));
     push(
         KpiId::Nrr,
-        start + expansion - contraction - churn,
+        minus(minus(plus(start, expansion), contraction), churn),
         start,
         hundred,
         existing,
@@ -412,16 +424,16 @@ pub fn compute(inputs: &[KpiInput], options: &KpiOptions) -> Vec<KpiValue> {
     );
     push(
         KpiId::Grr,
-        start - contraction - churn,
+        minus(minus(start, contraction), churn),
         start,
         hundred,
         existing,
         no_existing,
     );
-    let existing_d = Decimal::from(existing);
+    let existing_d = d(existing);
     push(
         KpiId::LogoChurn,
-        Decimal::from(churned),
+        d(churned),
         existing_d,
         hundred,
         existing,
@@ -429,7 +441,7 @@ pub fn compute(inputs: &[KpiInput], options: &KpiOptions) -> Vec<KpiValue> {
     );
     push(
         KpiId::LogoRetention,
-        Decimal::from(existing - churned.min(existing)),
+        d(existing - churned.min(existing)),
         existing_d,
         hundred,
         existing,
@@ -454,7 +466,7 @@ pub fn compute(inputs: &[KpiInput], options: &KpiOptions) -> Vec<KpiValue> {
     push(
         KpiId::ExpansionShare,
         expansion,
-        expansion + new,
+        plus(expansion, new),
         hundred,
         existing + new_count,
         "no net new revenue (no expansion and no new customers)",
@@ -463,8 +475,8 @@ pub fn compute(inputs: &[KpiInput], options: &KpiOptions) -> Vec<KpiValue> {
     let (detractors, _) = count(&|a| a.nps.map(|s| s <= 6));
     push(
         KpiId::Nps,
-        Decimal::from(promoters) - Decimal::from(detractors),
-        Decimal::from(responses),
+        Some(Decimal::from(promoters) - Decimal::from(detractors)),
+        d(responses),
         hundred,
         responses,
         "no `nps` responses",
@@ -472,8 +484,8 @@ pub fn compute(inputs: &[KpiInput], options: &KpiOptions) -> Vec<KpiValue> {
     let (satisfied, n) = count(&|a| a.csat.map(|s| s >= 4));
     push(
         KpiId::CsatShare,
-        Decimal::from(satisfied),
-        Decimal::from(n),
+        d(satisfied),
+        d(n),
         hundred,
         n,
         "no `csat` responses",
@@ -482,7 +494,7 @@ pub fn compute(inputs: &[KpiInput], options: &KpiOptions) -> Vec<KpiValue> {
     push(
         KpiId::CsatMean,
         total,
-        Decimal::from(n),
+        d(n),
         Decimal::ONE,
         n,
         "no `csat` responses",
@@ -491,7 +503,7 @@ pub fn compute(inputs: &[KpiInput], options: &KpiOptions) -> Vec<KpiValue> {
     push(
         KpiId::CesMean,
         total,
-        Decimal::from(n),
+        d(n),
         Decimal::ONE,
         n,
         "no `ces` responses",
@@ -499,8 +511,8 @@ pub fn compute(inputs: &[KpiInput], options: &KpiOptions) -> Vec<KpiValue> {
     let (easy, n) = count(&|a| a.ces.map(|s| s >= 5));
     push(
         KpiId::CesShare,
-        Decimal::from(easy),
-        Decimal::from(n),
+        d(easy),
+        d(n),
         hundred,
         n,
         "no `ces` responses",
@@ -509,7 +521,7 @@ pub fn compute(inputs: &[KpiInput], options: &KpiOptions) -> Vec<KpiValue> {
     push(
         KpiId::AvgHealth,
         total,
-        Decimal::from(n),
+        d(n),
         Decimal::ONE,
         n,
         "no `health` scores",
@@ -518,8 +530,8 @@ pub fn compute(inputs: &[KpiInput], options: &KpiOptions) -> Vec<KpiValue> {
     let (at_risk, n) = count(&|a| a.health.map(|h| h < below));
     push(
         KpiId::AtRiskShare,
-        Decimal::from(at_risk),
-        Decimal::from(n),
+        d(at_risk),
+        d(n),
         hundred,
         n,
         "no `health` scores",
@@ -527,8 +539,8 @@ pub fn compute(inputs: &[KpiInput], options: &KpiOptions) -> Vec<KpiValue> {
     let (realized, n) = count(&|a| a.value_realized);
     push(
         KpiId::ValueRealization,
-        Decimal::from(realized),
-        Decimal::from(n),
+        d(realized),
+        d(n),
         hundred,
         n,
         "no `value_realized` answers",
@@ -537,7 +549,7 @@ pub fn compute(inputs: &[KpiInput], options: &KpiOptions) -> Vec<KpiValue> {
     push(
         KpiId::TimeToFirstValue,
         total,
-        Decimal::from(n),
+        d(n),
         Decimal::ONE,
         n,
         "no `time_to_first_value_days`",
@@ -721,6 +733,35 @@ mod tests {
             assert!(k.value.is_none(), "{}", k.kpi);
             assert!(k.undefined.is_some(), "{}", k.kpi);
         }
+    }
+
+    // Found by the arithmetic audit: two accounts with an MRR near the decimal maximum made
+    // the MRR sums panic ("Addition overflowed") although `compute` never fails.
+    #[test]
+    fn money_sums_that_overflow_make_their_kpis_undefined() {
+        let huge = Decimal::MAX - Decimal::ONE;
+        let acct = |id: &str| KpiInput {
+            mrr_start: Some(huge),
+            mrr_end: Some(huge),
+            ..KpiInput::new(id)
+        };
+        let kpis = compute(&[acct("a"), acct("b")], &KpiOptions::default());
+        for id in [
+            KpiId::Nrr,
+            KpiId::Grr,
+            KpiId::RevenueChurn,
+            KpiId::Contraction,
+        ] {
+            let k = kpis.iter().find(|k| k.kpi == id).unwrap();
+            assert_eq!(k.value, None, "{id}");
+            assert_eq!(
+                k.undefined.as_deref(),
+                Some("the value overflows the decimal range"),
+                "{id}"
+            );
+        }
+        // Counts are unaffected: 0 of 2 existing customers churned.
+        assert_eq!(get(&kpis, KpiId::LogoChurn).as_deref(), Some("0.00"));
     }
 
     #[test]

@@ -334,7 +334,8 @@ impl Validate for CapacityRatiosFile {
             }
         }
         let mut tiers = BTreeSet::new();
-        let mut total = Decimal::ZERO;
+        // `None` once the shares overflow a decimal (`+` would panic).
+        let mut total = Some(Decimal::ZERO);
         for (i, t) in self.tiers.iter().enumerate() {
             if !tiers.insert(t.name.as_str()) {
                 p.push(
@@ -345,10 +346,11 @@ impl Validate for CapacityRatiosFile {
             if t.share.0 < Decimal::ZERO || t.share.0 > Decimal::ONE_HUNDRED {
                 p.push(format!("tiers[{i}].share"), "must be between 0 and 100");
             }
-            total += t.share.0;
+            total = total.and_then(|s| s.checked_add(t.share.0));
         }
-        if !self.tiers.is_empty() && total != Decimal::ONE_HUNDRED {
-            p.push("tiers", format!("shares add up to {total}, not 100"));
+        if !self.tiers.is_empty() && total != Some(Decimal::ONE_HUNDRED) {
+            let sum = total.map_or_else(|| "more than a decimal holds".into(), |t| t.to_string());
+            p.push("tiers", format!("shares add up to {sum}, not 100"));
         }
     }
 }

@@ -266,13 +266,16 @@ impl SelectedPlaybook {
         current: Decimal,
         measured: NaiveDate,
     ) -> ExitStatus {
-        let change = match self.exit.direction {
-            Direction::Increase => current - baseline,
-            Direction::Decrease => baseline - current,
+        let (from, to) = match self.exit.direction {
+            Direction::Increase => (baseline, current),
+            Direction::Decrease => (current, baseline),
         };
-        let enough = match self.exit.min_change {
-            Some(Dec(m)) => change >= m,
-            None => change > Decimal::ZERO,
+        // `to - from` overflows only when it is beyond any decimal `min_change`: then its sign
+        // (that of `to - from`) decides.
+        let enough = match (to.checked_sub(from), self.exit.min_change) {
+            (Some(change), Some(Dec(m))) => change >= m,
+            (Some(change), None) => change > Decimal::ZERO,
+            (None, _) => to > from,
         };
         if enough && measured <= self.due {
             ExitStatus::Met

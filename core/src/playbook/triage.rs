@@ -143,6 +143,7 @@ fn matrix_json(f: &TriageFile, name: &str, t: &DecisionTable) -> String {
         inputs: t.inputs.clone(),
         levels: t.rules.clone(),
         examples: Vec::new(),
+        scripts: None,
     };
     serde_json::to_string(&m).unwrap_or_default()
 }

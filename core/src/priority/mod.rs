@@ -28,6 +28,7 @@
 mod kano;
 mod model;
 mod pipeline;
+mod script;
 mod vertical;
 
 use std::cmp::Ordering;
@@ -45,7 +46,7 @@ use crate::rubric::{self, Format, RubricError, Stamp};
 pub use kano::{aggregate, evaluate, parse_answers, Answer, KanoCategory, KanoSummary};
 pub use model::{
     AttrValue, Class, ClassificationSpec, ConditionSpec, CriterionSpec, CrossVerticalSpec, Expr,
-    KanoMapping, Model, PriorityRubricFile, RankingSpec, RuleSpec, KIND,
+    KanoMapping, Model, PriorityRubricFile, PriorityScriptsSpec, RankingSpec, RuleSpec, KIND,
 };
 pub use pipeline::{kpis, History, PipelineKpis, Stage};
 pub use vertical::{parse_verticals, tier, Adaptation, Tier, Vertical};
@@ -179,6 +180,15 @@ pub enum PriorityError {
         /// The text given.
         value: String,
     },
+    /// A rule script (formula or classification) failed, hit a sandbox limit or returned
+    /// the wrong type; the message names the script, the hook and the request.
+    #[error("{at}: {error}")]
+    Script {
+        /// The request.
+        at: RequestRef,
+        /// The script's error.
+        error: Box<crate::script::ScriptError>,
+    },
     /// An illegal pipeline move.
     #[error("request `{id}`: cannot move from `{from:?}` to `{to:?}`: {message}")]
     IllegalMove {
@@ -209,6 +219,7 @@ impl PriorityError {
             PriorityError::Classification { .. } => "invalid_classification",
             PriorityError::Date { .. } => "invalid_date",
             PriorityError::IllegalMove { .. } => "illegal_move",
+            PriorityError::Script { error, .. } => error.code(),
         }
     }
 
@@ -226,7 +237,8 @@ impl PriorityError {
             | PriorityError::Ambiguous { at, .. }
             | PriorityError::Kano { at, .. }
             | PriorityError::Classification { at, .. }
-            | PriorityError::Date { at, .. } => &at.id,
+            | PriorityError::Date { at, .. }
+            | PriorityError::Script { at, .. } => &at.id,
         }
     }
 }
@@ -256,8 +268,8 @@ pub struct Contribution {
     pub effective: Decimal,
     /// Weight in percent (weighted rubrics).
     pub weight: Option<Decimal>,
-    /// `effective * weight / 100`, exact (weighted rubrics); the contributions sum to the
-    /// unrounded score.
+    /// `effective * weight / 100`, exact and without trailing zeros (weighted rubrics); the
+    /// contributions sum to the unrounded score.
     pub contribution: Option<Decimal>,
 }
 
@@ -266,12 +278,16 @@ pub struct Contribution {
 pub struct Classification {
     /// The class, or `None` for unclassified.
     pub class: Option<Class>,
-    /// What decided: `column`, `rule[i]`, `kano`, or `none`.
+    /// What decided: `column`, `script`, `rules[i]`, `kano`, or `none`.
     pub by: String,
     /// Why the request is unclassified (when it is).
     pub reason: Option<String>,
     /// The Kano survey summary, when answers were given.
     pub kano: Option<KanoSummary>,
+    /// What the classification script returned and printed, when it ran (also when it
+    /// returned `()` and the rules or Kano decided).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<crate::script::ScriptTrace>,
 }
 
 impl Classification {
@@ -292,7 +308,7 @@ pub struct PriorityResult {
     pub rank: usize,
     /// The score, rounded as the rubric declares.
     pub score: Decimal,
-    /// The score before rounding, exact.
+    /// The score before rounding, exact and without trailing zeros (`4.2`, not `4.20`).
     pub raw_score: Decimal,
     /// `score / max score * 100` over the ranked set, only with
     /// [`RankOptions::relative`]; never used for ordering.
@@ -307,6 +323,9 @@ pub struct PriorityResult {
     pub verticals: Vec<Vertical>,
     /// Submission date, when given.
     pub submitted: Option<NaiveDate>,
+    /// What the formula script returned and printed (`model = "script"` rubrics).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<crate::script::ScriptTrace>,
     /// The rubric that scored it.
     pub rubric: Arc<Stamp>,
 }
@@ -341,6 +360,7 @@ pub struct Ranking {
 pub struct PriorityRubric {
     file: Arc<PriorityRubricFile>,
     stamp: Arc<Stamp>,
+    scripts: script::Shared,
 }
 
 impl PriorityRubric {
@@ -378,11 +398,62 @@ impl PriorityRubric {
         text: &str,
         format: Format,
     ) -> Result<PriorityRubric, RubricError> {
+        Self::from_str_with_reader(file, text, format, &crate::script::read_from_disk)
+    }
+
+    /// Loads a rubric from text, reading the script files it names through `reader` (paths
+    /// are the rubric's folder joined with the script's `file`); bindings without a file
+    /// system pass a reader over bundled files. Scripts are compiled here, once.
+    ///
+    /// # Errors
+    /// See [`PriorityRubric::from_path`]; a script that does not compile is a problem at
+    /// its rubric path (`scripts.formula`) naming the script file, line and column.
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::priority::PriorityRubric;
+    /// use csrubric::rubric::Format;
+    /// let text = r#"
+    /// kind = "priority"
+    /// id = "p"
+    /// version = "1"
+    /// title = "t"
+    /// source = "s"
+    /// model = "script"
+    /// criteria = [{ id = "reach" }, { id = "effort" }]
+    /// [scripts]
+    /// formula = { source = "criteria.reach / max(criteria.effort, 1)" }
+    /// "#;
+    /// let no_files = |p: &std::path::Path| -> std::io::Result<String> {
+    ///     Err(std::io::Error::new(std::io::ErrorKind::NotFound, p.display().to_string()))
+    /// };
+    /// let r = PriorityRubric::from_str_with_reader("p.toml", text, Format::Toml, &no_files)?;
+    /// let req = csrubric::input::Record::new("a")
+    ///     .with("reach", 300.into())
+    ///     .with("effort", 4.into());
+    /// let scored = r.score(&req)?;
+    /// assert_eq!(scored.score.to_string(), "75.00"); // 300 / 4
+    /// assert_eq!(scored.script.unwrap().returned.to_string(), "75");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_str_with_reader(
+        file: &str,
+        text: &str,
+        format: Format,
+        reader: crate::script::FileReader<'_>,
+    ) -> Result<PriorityRubric, RubricError> {
         let parsed: PriorityRubricFile = rubric::load(file, text, format)?;
-        let stamp = Stamp::new(&parsed.id, &parsed.version, text.as_bytes());
+        let scripts = script::PriorityScripts::compile(&parsed, file, reader)?;
+        // Script files count in the content hash (inline sources are in `text` already).
+        let hashed = match &scripts {
+            Some(s) if !s.file_texts.is_empty() => format!("{text}{}", s.file_texts),
+            _ => text.to_string(),
+        };
+        let stamp = Stamp::new(&parsed.id, &parsed.version, hashed.as_bytes());
         Ok(PriorityRubric {
             file: Arc::new(parsed),
             stamp: Arc::new(stamp),
+            scripts: scripts.map(Arc::new),
         })
     }
 
@@ -421,8 +492,15 @@ impl PriorityRubric {
         for c in &spec.criteria {
             contributions.push(self.value_of(c, request, tier, &at)?);
         }
-        let raw = match (&spec.model, &spec.formula) {
-            (Model::Formula, Some(f)) => eval(f, &contributions, &at)?,
+        let formula_script = self.scripts.as_ref().and_then(|s| s.formula.as_ref());
+        let mut formula_trace = None;
+        let raw = match (&spec.model, &spec.formula, formula_script) {
+            (Model::Formula, Some(f), _) => eval(f, &contributions, &at)?,
+            (Model::Script, _, Some(s)) => {
+                let (raw, trace) = script::run_formula(s, request, &contributions, &at)?;
+                formula_trace = Some(trace);
+                raw
+            }
             _ => {
                 let mut total = Decimal::ZERO;
                 for c in &mut contributions {
@@ -432,8 +510,12 @@ impl PriorityRubric {
                         .checked_mul(w)
                         .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
                         .ok_or_else(|| PriorityError::Overflow { at: at.clone() })?;
-                    c.contribution = Some(part);
-                    total += part;
+                    // Normalized, like the health ledger: the value, not an artifact of
+                    // the operands' scales (150 / 100 is 1.5, not "1.50").
+                    c.contribution = Some(part.normalize());
+                    total = total
+                        .checked_add(part)
+                        .ok_or_else(|| PriorityError::Overflow { at: at.clone() })?;
                 }
                 total
             }
@@ -449,19 +531,21 @@ impl PriorityRubric {
             ),
             None => None,
         };
-        let classification = self.classify(request, &at)?;
+        let score = spec.rounding.apply(raw);
+        let classification = self.classify(request, &at, &contributions, score, tier)?;
         Ok(PriorityResult {
             id: request.id.clone(),
             row: request.row,
             rank: 0,
-            score: spec.rounding.apply(raw),
-            raw_score: raw,
+            score,
+            raw_score: raw.normalize(),
             relative: None,
             contributions,
             classification,
             cross_vertical_tier: tier,
             verticals,
             submitted,
+            script: formula_trace,
             rubric: Arc::clone(&self.stamp),
         })
     }
@@ -531,7 +615,11 @@ impl PriorityRubric {
             }
         }
         let effective = match (c.reverse, lo, hi) {
-            (true, Some(l), Some(h)) => l + h - value,
+            // Rubric bounds near the decimal limits can overflow `l + h`.
+            (true, Some(l), Some(h)) => l
+                .checked_add(h)
+                .and_then(|s| s.checked_sub(value))
+                .ok_or_else(|| PriorityError::Overflow { at: at.clone() })?,
             _ => value,
         };
         Ok(Contribution {
@@ -544,10 +632,18 @@ impl PriorityRubric {
         })
     }
 
-    /// Classifies a request: an explicit `classification` column wins; else the first rule
-    /// whose conditions all hold; else the Kano survey (`kano` column) mapped by the rubric;
-    /// else unclassified, with the reason.
-    fn classify(&self, request: &Record, at: &RequestRef) -> Result<Classification, PriorityError> {
+    /// Classifies a request: an explicit `classification` column wins; else the
+    /// classification script, unless it returns `()`; else the first rule whose conditions
+    /// all hold; else the Kano survey (`kano` column) mapped by the rubric; else
+    /// unclassified, with the reason.
+    fn classify(
+        &self,
+        request: &Record,
+        at: &RequestRef,
+        contributions: &[Contribution],
+        score: Decimal,
+        tier: Option<Tier>,
+    ) -> Result<Classification, PriorityError> {
         let spec = &self.file.classification;
         let kano = match request.values.get(KANO_COLUMN) {
             Some(v) => {
@@ -559,22 +655,37 @@ impl PriorityRubric {
             }
             None => None,
         };
-        let done = |class, by: String, kano| Classification {
+        let mut script_trace = None;
+        let done = |class, by: String, kano, script| Classification {
             class: Some(class),
             by,
             reason: None,
             kano,
+            script,
         };
         if let Some(text) = request.text(CLASSIFICATION_COLUMN) {
             let class = Class::parse(&text).ok_or_else(|| PriorityError::Classification {
                 at: at.clone(),
                 value: text.clone(),
             })?;
-            return Ok(done(class, "column".into(), kano));
+            return Ok(done(class, "column".into(), kano, None));
+        }
+        if let Some(s) = self.scripts.as_ref().and_then(|s| s.classify.as_ref()) {
+            let facts = script::ClassifyFacts {
+                contributions,
+                score,
+                tier,
+                kano: kano.as_ref().map(|k| k.category),
+            };
+            let (class, trace) = script::run_classify(s, request, at, &facts)?;
+            if let Some(class) = class {
+                return Ok(done(class, "script".into(), kano, Some(trace)));
+            }
+            script_trace = Some(trace);
         }
         for (i, rule) in spec.rules.iter().enumerate() {
             if rule.when.iter().all(|c| holds(c, request)) {
-                return Ok(done(rule.class, format!("rules[{i}]"), kano));
+                return Ok(done(rule.class, format!("rules[{i}]"), kano, script_trace));
             }
         }
         let reason = match &kano {
@@ -589,7 +700,7 @@ impl PriorityRubric {
                     KanoCategory::Questionable => m.questionable,
                 };
                 match mapped {
-                    Some(class) => return Ok(done(class, "kano".into(), kano)),
+                    Some(class) => return Ok(done(class, "kano".into(), kano, script_trace)),
                     None => format!(
                         "no rule matched and the Kano result `{}` is not mapped to a class by the rubric",
                         k.category
@@ -603,6 +714,7 @@ impl PriorityRubric {
             by: "none".into(),
             reason: Some(reason),
             kano,
+            script: script_trace,
         })
     }
 
@@ -811,5 +923,41 @@ pub fn describe(e: &Expr) -> String {
         Expr::Sum { sum } => join(sum, " + "),
         Expr::Product { product } => join(product, " * "),
         Expr::Quotient { divide, by } => format!("{} / {}", describe(divide), describe(by)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (conformance vector `priority/kinos.json`, explain): contributions and the
+    /// raw score printed trailing zeros from the operands' scales ("1.50" next to "1").
+    #[test]
+    fn explain_numbers_have_no_scale_artifacts() {
+        let rubric = PriorityRubric::from_str_with_format(
+            "k.toml",
+            "kind = \"priority\"\nid = \"p\"\nversion = \"1\"\ntitle = \"P\"\nsource = \"t\"\n\
+             model = \"weighted\"\n\
+             [[criteria]]\nid = \"a\"\nweight = 30\n\
+             [[criteria]]\nid = \"b\"\nweight = 70\nreverse = true\n",
+            Format::Toml,
+        )
+        .unwrap();
+        let r = rubric
+            .score(
+                &Record::new("x")
+                    .with("a", Decimal::from(5))
+                    .with("b", Decimal::from(2)),
+            )
+            .unwrap();
+        let shown: Vec<String> = r
+            .contributions
+            .iter()
+            .map(|c| c.contribution.unwrap().to_string())
+            .collect();
+        // 5 x 30 / 100 = 1.5; (6 - 2) x 70 / 100 = 2.8; 4.3 in all.
+        assert_eq!(shown, ["1.5", "2.8"]);
+        assert_eq!(r.raw_score.to_string(), "4.3");
+        assert_eq!(r.score.to_string(), "4.30");
     }
 }

@@ -51,6 +51,31 @@ pub struct PriorityRubricFile {
     /// Self-test examples, run by `csrubric test` (see [`crate::selftest::Case`]).
     #[serde(default)]
     pub examples: Vec<crate::selftest::Case>,
+    /// Rule scripts: the score formula of a `script` model, a classification script, the
+    /// `params` they see and tightened sandbox limits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scripts: Option<PriorityScriptsSpec>,
+}
+
+/// A priority rubric's `[scripts]` table (see `docs/scripts.md`).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityScriptsSpec {
+    /// Tightened sandbox limits.
+    #[serde(default)]
+    pub limits: crate::script::LimitsSpec,
+    /// Values every script sees as `params` (numbers are decimals).
+    #[serde(default)]
+    pub params: serde_json::Map<String, serde_json::Value>,
+    /// The score of a `model = "script"` rubric: sees `id`, `criteria` (criterion id to the
+    /// value used, reversed for a reverse criterion), `values` (as given or derived),
+    /// `request` (every cell) and `params`; returns a decimal.
+    #[serde(default)]
+    pub formula: Option<crate::script::ScriptRef>,
+    /// A classification script, tried after an explicit `classification` column and before
+    /// the rules: returns a class label, or `()` to fall through to the rules and Kano.
+    #[serde(default)]
+    pub classify: Option<crate::script::ScriptRef>,
 }
 
 /// How criteria combine into a score.
@@ -63,6 +88,9 @@ pub enum Model {
     Weighted,
     /// The declared `formula` over criteria (RICE, WSJF); criteria carry no weight.
     Formula,
+    /// The score is computed by the rubric's `[scripts] formula` Rhai script; criteria carry
+    /// no weight (the script's `params` may).
+    Script,
 }
 
 /// A declared formula: exact decimal arithmetic over criterion values.
@@ -228,7 +256,7 @@ impl CriterionSpec {
     pub fn bounds(&self, model: Model) -> (Option<Decimal>, Option<Decimal>) {
         let (dmin, dmax) = match model {
             Model::Weighted => (Some(Decimal::ONE), Some(Decimal::from(5))),
-            Model::Formula => (None, None),
+            Model::Formula | Model::Script => (None, None),
         };
         (
             self.min.map(|d| d.0).or(dmin),
@@ -479,6 +507,10 @@ impl Validate for PriorityRubricFile {
                     format!("{at}.weight"),
                     "a formula rubric takes no weights (the formula combines the criteria)",
                 ),
+                (Model::Script, Some(_)) => p.push(
+                    format!("{at}.weight"),
+                    "a script rubric takes no weights (give them to the script in `[scripts] params`)",
+                ),
                 _ => {}
             }
             let (lo, hi) = c.bounds(self.model);
@@ -511,24 +543,26 @@ impl Validate for PriorityRubricFile {
             }
         }
         if self.model == Model::Weighted {
-            let total: Decimal = self
-                .criteria
-                .iter()
-                .filter_map(|c| c.weight)
-                .map(|w| w.0)
-                .sum();
-            if self.criteria.iter().all(|c| c.weight.is_some()) && total != Decimal::ONE_HUNDRED {
+            // `None` when the weights overflow a decimal (`+` would panic).
+            let total = crate::decimal::checked_sum(
+                self.criteria.iter().filter_map(|c| c.weight).map(|w| w.0),
+            );
+            if self.criteria.iter().all(|c| c.weight.is_some())
+                && total != Some(Decimal::ONE_HUNDRED)
+            {
+                let sum =
+                    total.map_or_else(|| "more than a decimal holds".into(), |t| t.to_string());
                 p.push(
                     "criteria",
-                    format!("weights must sum to exactly 100, they sum to {total}"),
+                    format!("weights must sum to exactly 100, they sum to {sum}"),
                 );
             }
         }
         match (self.model, &self.formula) {
             (Model::Formula, None) => p.push("formula", "a formula rubric needs a `formula`"),
-            (Model::Weighted, Some(_)) => p.push(
+            (Model::Weighted | Model::Script, Some(_)) => p.push(
                 "formula",
-                "a weighted rubric takes no formula (set `model = \"formula\"`)",
+                "only a `model = \"formula\"` rubric takes a `formula`",
             ),
             (Model::Formula, Some(f)) => {
                 f.validate("formula", &ids, p);
@@ -543,7 +577,28 @@ impl Validate for PriorityRubricFile {
                     }
                 }
             }
-            (Model::Weighted, None) => {}
+            (Model::Weighted | Model::Script, None) => {}
+        }
+        let formula_script = self.scripts.as_ref().and_then(|s| s.formula.as_ref());
+        match (self.model, formula_script) {
+            (Model::Script, None) => p.push(
+                "scripts.formula",
+                "a `model = \"script\"` rubric needs `[scripts] formula = { file = ... }`",
+            ),
+            (Model::Weighted | Model::Formula, Some(_)) => p.push(
+                "scripts.formula",
+                "a formula script needs `model = \"script\"`",
+            ),
+            _ => {}
+        }
+        if let Some(s) = &self.scripts {
+            s.limits.validate("scripts.limits", p);
+            if let Some(f) = &s.formula {
+                f.validate("scripts.formula", p);
+            }
+            if let Some(c) = &s.classify {
+                c.validate("scripts.classify", p);
+            }
         }
         for (i, c) in self.ranking.prefer_higher.iter().enumerate() {
             if !ids.contains(c.as_str()) {

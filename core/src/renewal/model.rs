@@ -163,7 +163,7 @@ impl Validate for RenewalPlaybookFile {
             };
             for (field, v) in [("offset", Some(m.offset)), ("until", m.until)] {
                 if let Some(v) = v {
-                    if v.abs() > max {
+                    if v.unsigned_abs() > max.unsigned_abs() {
                         p.push(
                             at(field),
                             format!("`{field}` = {v} is beyond the limit of {max} {unit}"),

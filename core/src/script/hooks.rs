@@ -4,13 +4,13 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use rhai::{Dynamic, Scope};
+use rhai::Dynamic;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    describe, load_ref, opt_decimal, params_map, value_to_dynamic, Hook, LimitsSpec, Output,
-    Script, ScriptEngine, ScriptError, ScriptRef,
+    describe, load_ref, opt_decimal, params_map, value_to_dynamic, Hook, LimitsSpec, Script,
+    ScriptEngine, ScriptError, ScriptRef, ScriptValue,
 };
 use crate::decimal::normalized;
 use crate::health::{
@@ -78,26 +78,17 @@ impl ScriptsSpec {
     }
 }
 
-/// What a script returned for one component or metric, and what it printed.
+/// What a script returned for one record at one hook, and what it printed: the part of an
+/// explanation (ledger line, matrix decision, priority result) a script contributes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ScriptTrace {
-    /// The script.
-    pub script: String,
-    /// Its return value as text.
-    pub returned: String,
+    /// The script (its file, or the rubric path of inline source).
+    pub script: Arc<str>,
+    /// Its return value (serialized as text: `"91.5"`, `"true"`, `"()"`).
+    pub returned: ScriptValue,
     /// Its `print`/`debug` lines.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trace: Vec<String>,
-}
-
-impl ScriptTrace {
-    fn of(out: &Output) -> ScriptTrace {
-        ScriptTrace {
-            script: out.script.to_string(),
-            returned: out.value.to_string(),
-            trace: out.trace.clone(),
-        }
-    }
 }
 
 /// The adjustment hook's effect on a result: what it returned, and the score and band
@@ -105,9 +96,9 @@ impl ScriptTrace {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Adjustment {
     /// The script.
-    pub script: String,
-    /// Its return value as text (`()` means no change).
-    pub returned: String,
+    pub script: Arc<str>,
+    /// Its return value (`()` means no change).
+    pub returned: ScriptValue,
     /// Its `print`/`debug` lines.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trace: Vec<String>,
@@ -260,12 +251,13 @@ pub(crate) fn run_metric(
     account: &Record,
     at: &dyn Fn() -> AccountRef,
 ) -> Result<(Decimal, ScriptTrace), HealthError> {
-    let mut scope = Scope::new();
-    scope.push_constant("value", value);
-    scope.push_constant("lo", lo);
-    scope.push_constant("hi", hi);
     let out = script
-        .call(&account.id, &mut scope)
+        .run(&account.id, |v| match v {
+            "value" => Dynamic::from_decimal(value),
+            "lo" => Dynamic::from_decimal(lo),
+            "hi" => Dynamic::from_decimal(hi),
+            _ => Dynamic::UNIT,
+        })
         .map_err(|e| script_err(at, e))?;
     let d = out
         .decimal("a decimal score")
@@ -278,7 +270,7 @@ pub(crate) fn run_metric(
             )),
         ));
     }
-    Ok((d, ScriptTrace::of(&out)))
+    Ok((d, out.trace()))
 }
 
 /// Runs a component's scoring script: sees `score` (the score computed from the inputs, or
@@ -295,25 +287,28 @@ pub(crate) fn run_component(
     account: &Record,
     at: &dyn Fn() -> AccountRef,
 ) -> Result<(Option<Decimal>, ScriptTrace), HealthError> {
-    let mut metrics = rhai::Map::new();
-    for id in metric_ids {
-        let v = account
-            .values
-            .get(id)
-            .map_or(Dynamic::UNIT, value_to_dynamic);
-        metrics.insert(id.into(), v);
-    }
-    let mut scope = Scope::new();
-    scope.push_constant_dynamic("score", opt_decimal(computed));
-    scope.push_constant_dynamic("input", opt_decimal(direct));
-    scope.push_constant("metrics", metrics);
-    scope.push_constant("lo", lo);
-    scope.push_constant("hi", hi);
     let out = script
-        .call(&account.id, &mut scope)
+        .run(&account.id, |v| match v {
+            "score" => opt_decimal(computed),
+            "input" => opt_decimal(direct),
+            "metrics" => {
+                let mut metrics = rhai::Map::new();
+                for id in &mut *metric_ids {
+                    let v = account
+                        .values
+                        .get(id)
+                        .map_or(Dynamic::UNIT, value_to_dynamic);
+                    metrics.insert(id.into(), v);
+                }
+                Dynamic::from_map(metrics)
+            }
+            "lo" => Dynamic::from_decimal(lo),
+            "hi" => Dynamic::from_decimal(hi),
+            _ => Dynamic::UNIT,
+        })
         .map_err(|e| script_err(at, e))?;
     if out.value.is_unit() {
-        return Ok((None, ScriptTrace::of(&out)));
+        return Ok((None, out.trace()));
     }
     let d = out
         .decimal("a decimal score or () for missing")
@@ -326,7 +321,7 @@ pub(crate) fn run_component(
             )),
         ));
     }
-    Ok((Some(d), ScriptTrace::of(&out)))
+    Ok((Some(d), out.trace()))
 }
 
 /// The account's cells as a script map.
@@ -360,32 +355,26 @@ pub(crate) fn apply_adjustment(
         id: account.id.clone(),
         row: account.row,
     };
-    let components: rhai::Map = result
-        .components
-        .iter()
-        .map(|c| (c.id.as_ref().into(), opt_decimal(c.score)))
-        .collect();
-    let bands: rhai::Array = rubric
-        .bands
-        .iter()
-        .map(|b| Dynamic::from(b.label.clone()))
-        .collect();
-    let mut scope = Scope::new();
-    scope.push_constant("id", account.id.clone());
-    scope.push_constant("score", before);
-    scope.push_constant_dynamic("raw_score", opt_decimal(result.raw_score));
-    scope.push_constant_dynamic(
-        "band",
-        result
-            .computed_band
-            .clone()
-            .map_or(Dynamic::UNIT, Dynamic::from),
-    );
-    scope.push_constant("bands", bands);
-    scope.push_constant("components", components);
-    scope.push_constant("inputs", inputs_map(account));
     let out = script
-        .call(&account.id, &mut scope)
+        .run(&account.id, |v| match v {
+            "id" => Dynamic::from(account.id.clone()),
+            "score" => Dynamic::from_decimal(before),
+            "raw_score" => opt_decimal(result.raw_score),
+            "band" => result
+                .computed_band
+                .clone()
+                .map_or(Dynamic::UNIT, Dynamic::from),
+            "bands" => Dynamic::from_array(
+                rubric
+                    .bands
+                    .iter()
+                    .map(|b| Dynamic::from(b.label.clone()))
+                    .collect(),
+            ),
+            "components" => Dynamic::from_map(components_map(result)),
+            "inputs" => Dynamic::from_map(inputs_map(account)),
+            _ => Dynamic::UNIT,
+        })
         .map_err(|e| script_err(&at, e))?;
     let expected = "(), a decimal score, a band label, or a map of score/band/cap_band/reason";
     let (mut score, mut band, mut cap, mut reason) = (None, None, None, None);
@@ -480,10 +469,11 @@ pub(crate) fn apply_adjustment(
             result.band = Some(c);
         }
     }
+    let shown = out.trace();
     result.adjustment = Some(Adjustment {
-        script: script.name().to_string(),
-        returned: out.value.to_string(),
-        trace: out.trace.clone(),
+        script: shown.script,
+        returned: shown.returned,
+        trace: shown.trace,
         changed: result.score != Some(before) || result.band != old_band,
         score_before: before,
         band_before,
@@ -514,42 +504,44 @@ pub(crate) fn validate_rubric(file: &HealthRubricFile, p: &mut Problems) {
 /// Runs a custom alert trigger: sees `id`, `score`, `band`, `components`, `inputs` (this
 /// snapshot), `history` (earlier snapshots, oldest first, each a map of `date`, `score`,
 /// `band` and `inputs`) and `params`. Returns `true`/`false`, a string (fires, with that
-/// message) or `()` (does not fire). `Ok(Some(message))` when it fires.
+/// message) or `()` (does not fire). `Ok((Some(message), trace))` when it fires.
 pub(crate) fn run_alert(
     script: &Script,
     account: &Record,
     result: &HealthResult,
-    history: rhai::Array,
-) -> Result<Option<String>, ScriptError> {
-    let components: rhai::Map = result
-        .components
-        .iter()
-        .map(|c| (c.id.as_ref().into(), opt_decimal(c.score)))
-        .collect();
-    let mut scope = Scope::new();
-    scope.push_constant("id", account.id.clone());
-    scope.push_constant_dynamic("score", opt_decimal(result.score));
-    scope.push_constant_dynamic(
-        "band",
-        result
+    history: &rhai::Array,
+) -> Result<(Option<String>, ScriptTrace), ScriptError> {
+    let out = script.run(&account.id, |v| match v {
+        "id" => Dynamic::from(account.id.clone()),
+        "score" => opt_decimal(result.score),
+        "band" => result
             .band
             .as_ref()
             .map_or(Dynamic::UNIT, |b| Dynamic::from(b.label.clone())),
-    );
-    scope.push_constant("components", components);
-    scope.push_constant("inputs", inputs_map(account));
-    scope.push_constant("history", history);
-    let out = script.call(&account.id, &mut scope)?;
-    if out.value.is_unit() {
-        return Ok(None);
-    }
-    if let Ok(b) = out.value.as_bool() {
-        return Ok(b.then(String::new));
-    }
-    if out.value.is_string() {
-        return Ok(Some(out.value.to_string()));
-    }
-    Err(out.wrong_type("true/false, a message string, or ()"))
+        "components" => Dynamic::from_map(components_map(result)),
+        "inputs" => Dynamic::from_map(inputs_map(account)),
+        "history" => Dynamic::from_array(history.clone()),
+        _ => Dynamic::UNIT,
+    })?;
+    let fired = if out.value.is_unit() {
+        None
+    } else if let Ok(b) = out.value.as_bool() {
+        b.then(String::new)
+    } else if out.value.is_string() {
+        Some(out.value.to_string())
+    } else {
+        return Err(out.wrong_type("true/false, a message string, or ()"));
+    };
+    Ok((fired, out.trace()))
+}
+
+/// A result's components as a script map: id to counted score, or `()`.
+fn components_map(result: &HealthResult) -> rhai::Map {
+    result
+        .components
+        .iter()
+        .map(|c| (c.id.as_ref().into(), opt_decimal(c.score)))
+        .collect()
 }
 
 /// The custom alert scripts of a rubric, in rubric order.

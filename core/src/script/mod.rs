@@ -1,6 +1,11 @@
 //! Sandboxed Rhai rule scripts: the hook points a rubric may script, the sandboxed engine
 //! that runs them, and the small decimal standard library scripts see.
 //!
+//! Hooks: health rubrics script metric and component scoring, the score/band adjustment and
+//! custom alerts; escalation matrices a row's criterion; priority rubrics the classification
+//! and the score formula. Each hook has a fixed set of variables ([`Hook::variables`]) and
+//! return type; see `docs/scripts.md`.
+//!
 //! Scripts are untrusted. Every rubric gets one engine built from [`rhai::Engine::new_raw`]
 //! with only the packages scripts need (arithmetic, logic, strings, arrays, maps, iterators,
 //! basic maths) and csrubric's decimal helpers; `eval` and `import` are disabled, there is no
@@ -34,6 +39,7 @@ mod stdlib;
 
 use std::cell::{Cell, RefCell};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -64,6 +70,12 @@ pub enum Hook {
     Adjust,
     /// `[[scripts.alerts]]`: a custom alert trigger over an account's history.
     Alert,
+    /// `script = { ... }` on a row of an escalation matrix: the row's script criterion.
+    Escalation,
+    /// `[scripts] classify = ...` in a priority rubric: a class label, or `()` to fall through.
+    Classify,
+    /// `[scripts] formula = ...` in a priority rubric (`model = "script"`): the score.
+    Formula,
 }
 
 impl Hook {
@@ -97,6 +109,28 @@ impl Hook {
                 "history",
                 "params",
             ],
+            Hook::Escalation => &["id", "facts", "level", "params"],
+            Hook::Classify => &[
+                "id", "request", "criteria", "score", "tier", "kano", "params",
+            ],
+            Hook::Formula => &["id", "criteria", "values", "request", "params"],
+        }
+    }
+
+    /// What the record a script runs for is called in messages: `account` (health hooks),
+    /// `case` (escalation) or `request` (priority).
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::script::Hook;
+    /// assert_eq!(Hook::Escalation.record(), "case");
+    /// assert_eq!(Hook::Formula.record(), "request");
+    /// ```
+    pub fn record(&self) -> &'static str {
+        match self {
+            Hook::MetricScore | Hook::ComponentScore | Hook::Adjust | Hook::Alert => "account",
+            Hook::Escalation => "case",
+            Hook::Classify | Hook::Formula => "request",
         }
     }
 }
@@ -108,12 +142,16 @@ impl std::fmt::Display for Hook {
             Hook::ComponentScore => "component scoring",
             Hook::Adjust => "adjust",
             Hook::Alert => "alert",
+            Hook::Escalation => "escalation criterion",
+            Hook::Classify => "classification",
+            Hook::Formula => "priority formula",
         })
     }
 }
 
 /// Errors compiling or running a script. Runtime errors name the script, the hook and the
-/// account; compile errors name the script file, line and column.
+/// record (the account, case or request: see [`Hook::record`]); compile errors name the
+/// script file, line and column.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScriptError {
     /// The script file could not be read.
@@ -139,13 +177,13 @@ pub enum ScriptError {
         message: String,
     },
     /// The script failed while running (a type error, an unknown function, a thrown value).
-    #[error("script `{script}` ({hook} hook), account `{account}`, {line}:{column}: {message}")]
+    #[error("script `{script}` ({hook} hook), {} `{account}`, {line}:{column}: {message}", hook.record())]
     Runtime {
         /// The script.
         script: String,
         /// The hook.
         hook: Hook,
-        /// The account being scored.
+        /// The record being evaluated: the account, case or request id.
         account: String,
         /// 1-based line (0 when unknown).
         line: usize,
@@ -156,26 +194,27 @@ pub enum ScriptError {
     },
     /// The script hit a sandbox limit and was stopped.
     #[error(
-        "script `{script}` ({hook} hook), account `{account}`: stopped by the sandbox: {limit}"
+        "script `{script}` ({hook} hook), {} `{account}`: stopped by the sandbox: {limit}",
+        hook.record()
     )]
     Limit {
         /// The script.
         script: String,
         /// The hook.
         hook: Hook,
-        /// The account being scored.
+        /// The record being evaluated: the account, case or request id.
         account: String,
         /// Which limit, in words (`more than 500000 operations`, `deadline of 100 ms`...).
         limit: String,
     },
     /// The script returned a value of the wrong type for its hook.
-    #[error("script `{script}` ({hook} hook), account `{account}`: returned {found}, expected {expected}")]
+    #[error("script `{script}` ({hook} hook), {} `{account}`: returned {found}, expected {expected}", hook.record())]
     ReturnType {
         /// The script.
         script: String,
         /// The hook.
         hook: Hook,
-        /// The account being scored.
+        /// The record being evaluated: the account, case or request id.
         account: String,
         /// What the hook takes.
         expected: String,
@@ -184,13 +223,13 @@ pub enum ScriptError {
     },
     /// The script returned a value of the right type that the rubric cannot use (a score
     /// outside the scale, an unknown band).
-    #[error("script `{script}` ({hook} hook), account `{account}`: {message}")]
+    #[error("script `{script}` ({hook} hook), {} `{account}`: {message}", hook.record())]
     Value {
         /// The script.
         script: String,
         /// The hook.
         hook: Hook,
-        /// The account being scored.
+        /// The record being evaluated: the account, case or request id.
         account: String,
         /// What is wrong.
         message: String,
@@ -434,12 +473,27 @@ pub(crate) fn load_ref(
 thread_local! {
     /// Lines printed by the script running on this thread.
     static TRACE: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-    /// When the script running on this thread must stop.
+    /// When the script running on this thread must stop: set at its first clock check.
     static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+    /// The wall-clock budget of the script running on this thread.
+    static BUDGET: Cell<Duration> = const { Cell::new(Duration::ZERO) };
+    /// Scopes kept between calls, one per script (by [`Script::uid`]): a call fills in the
+    /// values of the variables its script reads and neither builds a scope nor allocates
+    /// variable names.
+    static SCOPES: RefCell<Vec<(u64, Scope<'static>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Lines of trace one call may keep (further prints are counted, not stored).
 const MAX_TRACE_LINES: usize = 64;
+
+/// Scopes a thread keeps for reuse (the least recently used beyond this are dropped).
+const MAX_CACHED_SCOPES: usize = 32;
+
+/// Operations between two looks at the clock (checking it costs more than an operation).
+const CLOCK_EVERY: u64 = 256;
+
+/// Identity of a compiled script, for its cached scope.
+static NEXT_SCRIPT: AtomicU64 = AtomicU64::new(1);
 
 /// The sandboxed engine of one rubric: limits, packages and the rubric's `params`.
 pub struct ScriptEngine {
@@ -504,13 +558,20 @@ impl ScriptEngine {
             })
         });
         engine.on_progress(|ops| {
-            // Checking the clock costs more than an operation: look every 256 operations.
-            if ops % 256 != 0 {
+            if ops % CLOCK_EVERY != 0 {
                 return None;
             }
+            // The clock starts at the first look, so that a short script never reads it:
+            // the deadline counts from the script's 256th operation.
+            let now = Instant::now();
             match DEADLINE.with(Cell::get) {
-                Some(d) if Instant::now() >= d => Some(Dynamic::from("deadline")),
-                _ => None,
+                None => {
+                    let budget = BUDGET.with(Cell::get);
+                    DEADLINE.with(|d| d.set(now.checked_add(budget)));
+                    budget.is_zero().then(|| Dynamic::from("deadline"))
+                }
+                Some(d) if now >= d => Some(Dynamic::from("deadline")),
+                Some(_) => None,
             }
         });
         Arc::new(ScriptEngine {
@@ -528,23 +589,43 @@ impl ScriptEngine {
     /// Compiles a script for `hook` against a shared engine (one engine per rubric, many
     /// scripts); `name` names it in errors.
     ///
+    /// The hook's variables are declared, so that a misspelt variable is a compile error.
+    /// Compiling also finds which of them the script reads ([`Script::uses`]): only those
+    /// are built for each call.
+    ///
     /// # Errors
     /// [`ScriptError::Compile`] with the line and column.
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::script::{Hook, Limits, ScriptEngine};
+    /// let engine = ScriptEngine::new(Limits::default(), rhai::Map::new());
+    /// let s = ScriptEngine::compile(&engine, "cap", Hook::ComponentScore, "min(score, hi)")?;
+    /// assert!(s.uses("score") && s.uses("hi"));
+    /// assert!(!s.uses("metrics")); // never built for this script
+    /// let err = ScriptEngine::compile(&engine, "typo", Hook::ComponentScore, "scroe").unwrap_err();
+    /// assert!(err.to_string().contains("1:1: Undefined variable: scroe"), "{err}");
+    /// # Ok::<(), csrubric::script::ScriptError>(())
+    /// ```
     pub fn compile(
         engine: &Arc<ScriptEngine>,
         name: &str,
         hook: Hook,
         source: &str,
     ) -> Result<Script, ScriptError> {
-        // Declare the hook's variables so that strict-variable mode catches typos at load
-        // time; plain (not constant) variables, so the optimizer cannot fold them.
-        let mut declared = Scope::new();
-        for v in hook.variables() {
-            declared.push(*v, ());
-        }
+        // Plain (not constant) variables, so that the optimizer cannot fold them.
+        let declared = |without: Option<&str>| {
+            let mut scope = Scope::new();
+            for v in hook.variables() {
+                if Some(*v) != without {
+                    scope.push(*v, ());
+                }
+            }
+            scope
+        };
         let mut ast = engine
             .engine
-            .compile_with_scope(&declared, source)
+            .compile_with_scope(&declared(None), source)
             .map_err(|e| ScriptError::Compile {
                 script: name.to_string(),
                 hook,
@@ -553,11 +634,26 @@ impl ScriptEngine {
                 message: e.0.to_string(),
             })?;
         ast.set_source(name);
+        // Under strict variables, the script compiles without one of the hook's variables
+        // exactly when it never reads it (its own `let` of that name included).
+        let uses: Vec<&'static str> = hook
+            .variables()
+            .iter()
+            .copied()
+            .filter(|v| {
+                engine
+                    .engine
+                    .compile_with_scope(&declared(Some(v)), source)
+                    .is_err()
+            })
+            .collect();
         Ok(Script {
             name: Arc::from(name),
             hook,
             ast,
             engine: Arc::clone(engine),
+            uses: uses.into(),
+            uid: NEXT_SCRIPT.fetch_add(1, Ordering::Relaxed),
         })
     }
 }
@@ -580,6 +676,10 @@ pub struct Script {
     hook: Hook,
     ast: AST,
     engine: Arc<ScriptEngine>,
+    /// The hook variables the script reads, in the hook's order.
+    uses: Arc<[&'static str]>,
+    /// Identity of the compiled script (clones share it), for its cached scope.
+    uid: u64,
 }
 
 impl std::fmt::Debug for Script {
@@ -587,23 +687,23 @@ impl std::fmt::Debug for Script {
         f.debug_struct("Script")
             .field("name", &self.name)
             .field("hook", &self.hook)
+            .field("uses", &self.uses)
             .finish_non_exhaustive()
     }
 }
 
 /// What a call returned, with the lines it printed.
 #[derive(Debug, Clone)]
-pub struct Output {
+pub struct Output<'a> {
     /// The script's value.
     pub value: Dynamic,
     /// Its `print`/`debug` lines.
     pub trace: Vec<String>,
-    script: Arc<str>,
-    hook: Hook,
-    account: String,
+    script: &'a Script,
+    account: &'a str,
 }
 
-impl Output {
+impl Output<'_> {
     /// The value as a decimal (integers are widened).
     ///
     /// # Errors
@@ -615,9 +715,9 @@ impl Output {
     /// A [`ScriptError::ReturnType`] for this output.
     pub fn wrong_type(&self, expected: &str) -> ScriptError {
         ScriptError::ReturnType {
-            script: self.script.to_string(),
-            hook: self.hook,
-            account: self.account.clone(),
+            script: self.script.name.to_string(),
+            hook: self.script.hook,
+            account: self.account.to_string(),
             expected: expected.to_string(),
             found: describe(&self.value),
         }
@@ -626,10 +726,19 @@ impl Output {
     /// A [`ScriptError::Value`] for this output.
     pub fn bad_value(&self, message: String) -> ScriptError {
         ScriptError::Value {
-            script: self.script.to_string(),
-            hook: self.hook,
-            account: self.account.clone(),
+            script: self.script.name.to_string(),
+            hook: self.script.hook,
+            account: self.account.to_string(),
             message,
+        }
+    }
+
+    /// What the call returned and printed, for a result's explanation.
+    pub fn trace(&self) -> ScriptTrace {
+        ScriptTrace {
+            script: Arc::clone(&self.script.name),
+            returned: ScriptValue::of(&self.value),
+            trace: self.trace.clone(),
         }
     }
 }
@@ -645,28 +754,93 @@ impl Script {
         self.hook
     }
 
+    /// Whether the script reads the hook variable `variable` (only those are built for a
+    /// call, see [`ScriptEngine::compile`]).
+    pub fn uses(&self, variable: &str) -> bool {
+        self.uses.contains(&variable)
+    }
+
     /// Runs the script once for `account` with the variables in `scope` (plus `params`).
     ///
     /// # Errors
     /// [`ScriptError::Runtime`] or [`ScriptError::Limit`], naming the script, hook and account.
-    pub fn call(&self, account: &str, scope: &mut Scope) -> Result<Output, ScriptError> {
-        scope.push_constant_dynamic("params", self.engine.params.clone());
+    pub fn call<'a>(
+        &'a self,
+        account: &'a str,
+        scope: &mut Scope,
+    ) -> Result<Output<'a>, ScriptError> {
+        if self.uses("params") {
+            scope.push_constant_dynamic("params", self.engine.params.clone());
+        }
+        self.eval(account, scope)
+    }
+
+    /// Runs the script for `record`, asking `value_of` for each hook variable the script
+    /// reads (and only those). The scope is this thread's cached one for this script.
+    pub(crate) fn run<'a>(
+        &'a self,
+        record: &'a str,
+        mut value_of: impl FnMut(&str) -> Dynamic,
+    ) -> Result<Output<'a>, ScriptError> {
+        let cached = SCOPES.with(|c| {
+            let mut c = c.borrow_mut();
+            let i = c.iter().position(|(uid, _)| *uid == self.uid)?;
+            Some(c.swap_remove(i).1)
+        });
+        let mut scope = cached.unwrap_or_else(|| self.fresh_scope());
+        for v in self.uses.iter().filter(|v| **v != "params") {
+            if let Some(slot) = scope.get_mut(v) {
+                *slot = value_of(v);
+            }
+        }
+        let base = scope.len();
+        let result = self.eval(record, &mut scope);
+        // Drop what the script declared; its variables are refilled on the next call.
+        scope.rewind(base);
+        SCOPES.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.len() >= MAX_CACHED_SCOPES {
+                c.remove(0);
+            }
+            c.push((self.uid, scope));
+        });
+        result
+    }
+
+    /// A scope holding the variables the script reads: `params` as a constant (the script
+    /// cannot change it for the next call), the others as placeholders filled in per call.
+    fn fresh_scope(&self) -> Scope<'static> {
+        let mut scope = Scope::new();
+        for v in self.uses.iter() {
+            if *v == "params" {
+                scope.push_constant_dynamic("params", self.engine.params.clone());
+            } else {
+                scope.push_dynamic(*v, Dynamic::UNIT);
+            }
+        }
+        scope
+    }
+
+    fn eval<'a>(&'a self, account: &'a str, scope: &mut Scope) -> Result<Output<'a>, ScriptError> {
         TRACE.with(|t| t.borrow_mut().clear());
-        let deadline = Instant::now() + Duration::from_millis(self.engine.limits.deadline_ms);
-        let previous = DEADLINE.with(|d| d.replace(Some(deadline)));
+        let budget = Duration::from_millis(self.engine.limits.deadline_ms);
+        let previous = (
+            DEADLINE.with(|d| d.replace(None)),
+            BUDGET.with(|b| b.replace(budget)),
+        );
         let result = self
             .engine
             .engine
             .eval_ast_with_scope::<Dynamic>(scope, &self.ast);
-        DEADLINE.with(|d| d.set(previous));
+        DEADLINE.with(|d| d.set(previous.0));
+        BUDGET.with(|b| b.set(previous.1));
         let trace = TRACE.with(|t| std::mem::take(&mut *t.borrow_mut()));
         match result {
             Ok(value) => Ok(Output {
                 value,
                 trace,
-                script: Arc::clone(&self.name),
-                hook: self.hook,
-                account: account.to_string(),
+                script: self,
+                account,
             }),
             Err(e) => Err(self.runtime_error(account, *e)),
         }
@@ -701,7 +875,11 @@ impl Script {
             };
         }
         let pos = e.position();
-        let mut message = e.to_string();
+        let mut message = match &e {
+            // A value the script (or a helper) threw: its own words, without Rhai's prefix.
+            EvalAltResult::ErrorRuntime(value, _) => value.to_string(),
+            _ => e.to_string(),
+        };
         if let Some(i) = message.rfind(" (line ") {
             message.truncate(i);
         }
@@ -713,6 +891,57 @@ impl Script {
             column: pos.position().unwrap_or(0),
             message,
         }
+    }
+}
+
+/// What a script returned, kept as a value and shown as text (`91.5`, `true`, `"Moderate"`,
+/// `()`): formatting waits until the explanation is displayed or serialized.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScriptValue {
+    /// `()`.
+    Unit,
+    /// A decimal (integers are widened).
+    Decimal(Decimal),
+    /// A boolean.
+    Bool(bool),
+    /// A string.
+    Text(String),
+    /// Anything else (a map, an array), as Rhai shows it.
+    Other(String),
+}
+
+impl ScriptValue {
+    fn of(v: &Dynamic) -> ScriptValue {
+        if v.is_unit() {
+            ScriptValue::Unit
+        } else if let Some(d) = to_decimal(v) {
+            ScriptValue::Decimal(d)
+        } else if let Ok(b) = v.as_bool() {
+            ScriptValue::Bool(b)
+        } else if let Ok(s) = v.as_immutable_string_ref() {
+            ScriptValue::Text(s.to_string())
+        } else {
+            ScriptValue::Other(v.to_string())
+        }
+    }
+}
+
+impl std::fmt::Display for ScriptValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScriptValue::Unit => f.write_str("()"),
+            ScriptValue::Decimal(d) => write!(f, "{d}"),
+            ScriptValue::Bool(b) => write!(f, "{b}"),
+            ScriptValue::Text(t) | ScriptValue::Other(t) => f.write_str(t),
+        }
+    }
+}
+
+impl Serialize for ScriptValue {
+    /// As the text Rhai would print (`"91.5"`, `"true"`, `"()"`), like every decimal in
+    /// csrubric's JSON.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -740,6 +969,8 @@ pub(crate) fn describe(v: &Dynamic) -> String {
     }
     if v.is_string() {
         format!("string \"{shown}\"")
+    } else if v.is_int() {
+        format!("integer {shown}")
     } else {
         format!("{} {shown}", v.type_name())
     }

@@ -47,8 +47,9 @@ fn pct(from: Decimal, to: Decimal) -> Res<Dynamic> {
     if from.is_zero() {
         return err("pct_change: the starting value is 0, a percent change is undefined".into());
     }
-    match (to - from)
-        .checked_mul(Decimal::ONE_HUNDRED)
+    match to
+        .checked_sub(from)
+        .and_then(|x| x.checked_mul(Decimal::ONE_HUNDRED))
         .and_then(|x| x.checked_div(from))
     {
         Some(d) => Ok(Dynamic::from_decimal(d.normalize())),
@@ -122,6 +123,33 @@ pub(super) fn register(engine: &mut Engine) {
             Ok((date(&b)? - date(&a)?).num_days())
         },
     );
+    // Typed overloads for the common all-decimal calls: Rhai finds them with its first
+    // lookup, where the `Dynamic` versions above cost a search over every combination of
+    // wildcard parameters on each call (the results are the same).
+    engine.register_fn(
+        "clamp",
+        |x: Decimal, lo: Decimal, hi: Decimal| -> Res<Decimal> {
+            if lo > hi {
+                return err(format!("clamp: lower bound {lo} is above upper bound {hi}"));
+            }
+            Ok(x.max(lo).min(hi))
+        },
+    );
+    engine.register_fn("min", |a: Decimal, b: Decimal| a.min(b));
+    engine.register_fn("max", |a: Decimal, b: Decimal| a.max(b));
+    engine.register_fn("pct_change", |from: Decimal, to: Decimal| pct(from, to));
+    // `x == ()` and `x != ()` (is a value missing?) on numbers and booleans: Rhai has no
+    // built-in for these pairs and would search every module on each call before deciding
+    // that different types are not equal. Same answers, found at once.
+    macro_rules! unit_comparisons {
+        ($($t:ty),*) => {$(
+            engine.register_fn("==", |_: $t, _: ()| false);
+            engine.register_fn("==", |_: (), _: $t| false);
+            engine.register_fn("!=", |_: $t, _: ()| true);
+            engine.register_fn("!=", |_: (), _: $t| true);
+        )*};
+    }
+    unit_comparisons!(Decimal, rhai::INT, bool);
     engine.register_fn("dec", |x: Dynamic| -> Res<Dynamic> {
         if let Some(d) = to_decimal(&x) {
             return Ok(Dynamic::from_decimal(d));
@@ -181,6 +209,19 @@ mod tests {
         assert_eq!(run(r#"days_between("2026-03-06", "2026-02-20")"#), "-14");
         assert_eq!(run(r#"dec("12.50") + 1"#), "13.50");
         assert_eq!(run("0.1 + 0.2 == 0.3"), "true");
+        // the typed overloads agree with the general ones; integers still mix
+        assert_eq!(run("clamp(12.5, 0.0, 10.0)"), "10.0");
+        assert_eq!(run("clamp(12.5, 0, 10)"), "10");
+        assert_eq!(
+            run("[min(1.5, 2.5), max(1.5, 2.5), min(1, 2.5)]"),
+            "[1.5, 2.5, 1]"
+        );
+        assert_eq!(run("pct_change(80.0, 60.0)"), "-25");
+        // comparing with () on numbers and booleans: different types are never equal
+        assert_eq!(
+            run("[1.5 == (), () == 1.5, 1.5 != (), 2 == (), () != 2, true == (), () == (), () != ()]"),
+            "[false, false, true, false, true, false, true, false]"
+        );
         assert_eq!(
             run(r#"[flag(true), flag("Yes"), flag(1), flag(0), flag(()), flag("no")]"#),
             "[true, true, true, false, false, false]"
@@ -194,6 +235,9 @@ mod tests {
         assert!(run(r#"mean([1, "x"])"#).contains("expected a number"));
         assert!(run(r#"days_between("2026-13-01", "2026-01-01")"#).contains("not a date"));
         assert!(run("clamp(1, 5, 0)").contains("above upper bound"));
+        // Found by the script fuzz corpus: `to - from` overflowed (a panic inside Rhai).
+        let max = "79228162514264337593543950335";
+        assert!(run(&format!("pct_change(-{max}, {max})")).contains("pct_change: overflow"));
         let _ = Decimal::ZERO;
     }
 }

@@ -18,7 +18,7 @@ pub fn run(args: CheckArgs) -> CliResult {
     let mut failed = false;
     for path in &args.rubrics {
         match check_one(path) {
-            Ok(summary) => println!("ok: {}: {summary}", path.display()),
+            Ok(summary) => outln!("ok: {}: {summary}", path.display()),
             Err(e) => {
                 eprintln!("error: {e}");
                 failed = true;

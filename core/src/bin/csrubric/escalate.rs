@@ -98,8 +98,13 @@ pub fn run(args: EscalateArgs) -> CliResult {
         report = Report::new(&columns);
         for row in &answer {
             let json = serde_json::to_value(row)?;
+            let mut details = Vec::new();
             let cells = match row {
                 Row::Ok(res) => {
+                    for c in &res.scripts {
+                        let what = format!("row {} ({}): script", c.row, c.level);
+                        details.extend(crate::output::script_lines(&what, &c.script));
+                    }
                     let join = |f: &dyn Fn(&LevelMatch) -> String| {
                         res.matches.iter().map(f).collect::<Vec<_>>().join("; ")
                     };
@@ -115,7 +120,7 @@ pub fn run(args: EscalateArgs) -> CliResult {
                 }
                 Row::Failed(f) => failure_cells(f, columns.len()),
             };
-            report.push(cells, json, Vec::new());
+            report.push(cells, json, details);
         }
         failed = failures(&answer);
     }

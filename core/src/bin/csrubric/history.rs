@@ -232,10 +232,10 @@ pub fn run_backtest(args: BacktestArgs) -> CliResult {
         );
     }
     if args.format == OutputFormat::Json {
-        println!("{}", serde_json::to_string_pretty(&answer)?);
+        outln!("{}", serde_json::to_string_pretty(&answer)?);
     } else {
         report.emit(args.format)?;
-        println!(
+        outln!(
             "ROC AUC {} ({} retained-over-churned pairs won, {} tied, of {}); {} accounts scored, {} skipped",
             bt.auc.round_dp(4),
             bt.pairs_won,

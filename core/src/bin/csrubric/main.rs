@@ -4,6 +4,12 @@
 //! arguments); 2 some rows failed (they are reported on stderr and in the output, and the
 //! other rows are still scored).
 
+/// `println!` that never panics: see [`output::write_line`].
+macro_rules! outln {
+    () => { $crate::output::write_line(format_args!("")) };
+    ($($arg:tt)*) => { $crate::output::write_line(format_args!($($arg)*)) };
+}
+
 mod check;
 mod escalate;
 mod history;
@@ -13,6 +19,7 @@ mod output;
 mod playbook;
 mod prioritize;
 mod renewals;
+mod replay;
 mod run;
 mod score;
 mod sla;
@@ -58,6 +65,8 @@ enum Command {
     Shadow(history::ShadowArgs),
     /// ROC AUC and churn rate per band of a rubric, from accounts with a `churned` column.
     Backtest(history::BacktestArgs),
+    /// Replay dated snapshots under two rubric versions; list the dates whose band changes.
+    Replay(replay::ReplayArgs),
     /// A dated onboarding/implementation plan from a template (and its status on a date).
     Plan(playbook::PlanArgs),
     /// Priority and route of tickets (CSV or JSON) under triage rules.
@@ -90,6 +99,7 @@ fn main() -> ExitCode {
         Command::History(args) => history::run(args),
         Command::Shadow(args) => history::run_shadow(args),
         Command::Backtest(args) => history::run_backtest(args),
+        Command::Replay(args) => replay::run(args),
         Command::Plan(args) => playbook::plan(args),
         Command::Triage(args) => playbook::triage(args),
         Command::Capacity(args) => playbook::capacity(args),
@@ -99,6 +109,9 @@ fn main() -> ExitCode {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::RowsFailed) => ExitCode::from(2),
         Err(e) => {
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                output::exit_on_write_error(io);
+            }
             eprintln!("error: {e}");
             ExitCode::from(1)
         }

@@ -102,3 +102,30 @@ pub fn print_json<T: serde::Serialize>(answer: &T) -> io::Result<()> {
     writeln!(out)?;
     out.flush()
 }
+
+/// Prints one line on stdout. A closed pipe (`csrubric ... | head`) ends the program quietly
+/// with success, as command-line tools do; any other write error ends it with exit code 1.
+pub fn write_line(args: std::fmt::Arguments<'_>) {
+    let mut out = io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+        exit_on_write_error(&e);
+    }
+}
+
+/// Ends the program after a failed write to stdout: quietly for a closed pipe, with the
+/// error (exit code 1) otherwise.
+pub fn exit_on_write_error(e: &io::Error) -> ! {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("error: cannot write the output: {e}");
+    std::process::exit(1);
+}
+
+/// Explanation lines for a script's run: `{what} {script} returned {value}`, then each line
+/// it printed as `  | ...`.
+pub fn script_lines(what: &str, t: &csrubric::script::ScriptTrace) -> Vec<String> {
+    let mut lines = vec![format!("{what} {} returned {}", t.script, t.returned)];
+    lines.extend(t.trace.iter().map(|l| format!("  | {l}")));
+    lines
+}

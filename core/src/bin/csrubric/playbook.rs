@@ -98,22 +98,28 @@ pub fn plan(args: PlanArgs) -> CliResult {
         );
     }
     if args.format == OutputFormat::Table {
-        println!(
+        outln!(
             "plan {} {}: {}; scheduled to {} weeks",
-            plan.template.id, plan.template.version, plan.rule, plan.planned_weeks
+            plan.template.id,
+            plan.template.version,
+            plan.rule,
+            plan.planned_weeks
         );
         if !plan.team.is_empty() {
-            println!("team: {}", plan.team.join(", "));
+            outln!("team: {}", plan.team.join(", "));
         }
-        println!(
+        outln!(
             "start {}, go-live {} (range {} .. {})",
-            plan.start, plan.go_live, plan.go_live_range[0], plan.go_live_range[1]
+            plan.start,
+            plan.go_live,
+            plan.go_live_range[0],
+            plan.go_live_range[1]
         );
         for p in &plan.phases {
-            println!("phase {}: {} .. {}", p.phase, p.start, p.due);
+            outln!("phase {}: {} .. {}", p.phase, p.start, p.due);
         }
         if let Some(s) = status {
-            println!(
+            outln!(
                 "as of {}: {}, phase {}, {} late, projected go-live {} ({} working days slip)",
                 s.as_of,
                 serde_json::to_value(s.state)?.as_str().unwrap_or_default(),
@@ -123,7 +129,7 @@ pub fn plan(args: PlanArgs) -> CliResult {
                 s.slip_working_days
             );
         }
-        println!();
+        outln!();
     }
     report.emit(args.format)?;
     Ok(Outcome::Ok)
@@ -282,10 +288,10 @@ pub fn capacity(args: CapacityArgs) -> CliResult {
         }
         report.emit(args.format)?;
         if args.format == OutputFormat::Table {
-            println!();
-            println!("accounts: {}", r.accounts);
+            outln!();
+            outln!("accounts: {}", r.accounts);
             for s in &r.split {
-                println!(
+                outln!(
                     "split {}: {} accounts, {}% (target {}) owner {}; {}",
                     s.tier,
                     s.accounts,
@@ -298,12 +304,15 @@ pub fn capacity(args: CapacityArgs) -> CliResult {
                 );
             }
             for u in &r.uncovered {
-                println!("uncovered {} ({}): {}", u.account, u.segment, u.reason);
+                outln!("uncovered {} ({}): {}", u.account, u.segment, u.reason);
             }
             for o in &r.overloaded {
-                println!(
+                outln!(
                     "overloaded {} ({}): {} accounts, ratio allows {}",
-                    o.name, o.role, o.accounts, o.limit
+                    o.name,
+                    o.role,
+                    o.accounts,
+                    o.limit
                 );
             }
         }

@@ -148,7 +148,13 @@ fn push_result(report: &mut Report, ranked: &Ranked, json: serde_json::Value, ex
                 }
             ));
         }
+        if let Some(t) = &r.script {
+            details.extend(crate::output::script_lines("formula script", t));
+        }
         let cl = &r.classification;
+        if let Some(t) = &cl.script {
+            details.extend(crate::output::script_lines("classification script", t));
+        }
         match &cl.reason {
             Some(reason) => details.push(format!("unclassified: {reason}")),
             None => details.push(format!("classification {} by {}", cl.label(), cl.by)),

@@ -63,7 +63,7 @@ pub fn run(args: RunArgs) -> CliResult {
         }
     };
     let answer = rubric.run(&args.op, input, &options, &csrubric::rubric::read_from_disk)?;
-    println!("{}", serde_json::to_string_pretty(&answer)?);
+    outln!("{}", serde_json::to_string_pretty(&answer)?);
     let failed = match &answer {
         serde_json::Value::Array(rows) => rows
             .iter()

@@ -31,26 +31,26 @@ pub fn run(args: TestArgs) -> CliResult {
             }
         };
         if outcomes.is_empty() {
-            println!("{name}: no examples");
+            outln!("{name}: no examples");
         }
         for o in outcomes {
             if o.passed {
                 passed += 1;
                 if args.verbose {
-                    println!("ok   {name}: {}", o.name);
+                    outln!("ok   {name}: {}", o.name);
                 }
             } else {
                 failed += 1;
-                println!("FAIL {name}: {}", o.name);
+                outln!("FAIL {name}: {}", o.name);
                 for d in &o.diffs {
-                    println!("  {}", d.field);
-                    println!("    - expected: {}", d.expected);
-                    println!("    + actual:   {}", d.actual);
+                    outln!("  {}", d.field);
+                    outln!("    - expected: {}", d.expected);
+                    outln!("    + actual:   {}", d.actual);
                 }
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    outln!("{passed} passed, {failed} failed");
     if broken > 0 {
         return Err(format!("{broken} rubric file(s) could not be loaded").into());
     }
