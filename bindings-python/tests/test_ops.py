@@ -219,7 +219,7 @@ def test_renewals_180_days_before_the_end():
 
 
 def test_kpi_nrr_from_the_example_portfolio():
-    rows = list(csv.DictReader(open(EXAMPLES / "kpi" / "accounts.csv", newline="")))
+    rows = list(csv.DictReader((EXAMPLES / "kpi" / "accounts.csv").read_text().splitlines()))
     # NRR over existing customers (mrr_start > 0): sum(end) / sum(start).
     existing = [r for r in rows if r["mrr_start"] and int(r["mrr_start"]) > 0]
     nrr = Fraction(sum(int(r["mrr_end"]) for r in existing) * 100, sum(int(r["mrr_start"]) for r in existing))
@@ -329,9 +329,10 @@ def test_history_trend_and_usage_drop():
     r = bundled("health/slavkokernel")
     out = r.history([{"id": "a", "date": "2026-03-15", "product_adoption": 64},
                      {"id": "a", "date": dt.date(2026, 3, 1), "product_adoption": 80}],
-                    window_days=30, explain=True)
+                    window_days=14, explain=True)
     # product_adoption alone counts (renormalized): 80.00 then 64.00, sorted by date; 80 ->
-    # 64 is a 20% drop, the usage-drop threshold.
+    # 64 is a 20% drop against the latest snapshot at least 14 days earlier (03-01), the
+    # usage-drop threshold (with window_days=30 no snapshot is old enough: no alert).
     assert [(e["date"], e["score"]) for e in out] == [("2026-03-01", D("80.00")), ("2026-03-15", D("64.00"))]
     assert out[1]["trend"]["delta"] == D("-16.00")
     assert [a["id"] for a in out[1]["alerts"]] == ["usage_drop"]
@@ -340,7 +341,7 @@ def test_history_trend_and_usage_drop():
 
 def test_backtest_auc_by_hand():
     path = EXAMPLES / "history" / "churn.csv"
-    rows = list(csv.DictReader(open(path, newline="")))
+    rows = list(csv.DictReader(path.read_text().splitlines()))
     weights = {"product_adoption": 25, "technical_health": 20, "business_outcomes": 25,
                "relationship_health": 15, "growth_potential": 15}
 

@@ -330,8 +330,8 @@ impl AnyRubric {
             escalation::ALERTS_KIND => AnyRubric::Alerts(
                 escalation::AlertRules::from_str_with_reader(file, text, format, base, reader)?,
             ),
-            priority::KIND => AnyRubric::Priority(priority::PriorityRubric::from_str_with_format(
-                file, text, format,
+            priority::KIND => AnyRubric::Priority(priority::PriorityRubric::from_str_with_reader(
+                file, text, format, reader,
             )?),
             renewal::KIND => AnyRubric::Renewal(renewal::RenewalPlaybook::from_str_with_format(
                 file, text, format,
