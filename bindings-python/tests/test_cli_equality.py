@@ -118,7 +118,7 @@ def case(rubric: str, op: str, data: str | None = None, options: dict | None = N
     return pytest.param(rubric, op, data, options, rows, id=name)
 
 
-ROSTER = [{"id": r["id"], "role": r["role"]} for r in csv.DictReader(open(EXAMPLES / "playbooks" / "roster.csv"))]
+ROSTER = [{"id": r["id"], "role": r["role"]} for r in csv.DictReader((EXAMPLES / "playbooks" / "roster.csv").read_text().splitlines())]
 FX = "bindings-python/tests/fixtures"
 
 RUN_CASES = [
