@@ -5,7 +5,7 @@
 #
 # The venv lives outside the clone ($CSRUBRIC_VENV_ROOT, default ~/.cache/csrubric-venv),
 # keyed by a hash of requirements-test.txt, and is reused while that file is unchanged.
-# The wheel is built with maturin (release, abi3) and pip-installed into the venv, so the
+# The wheel is built with maturin (release code, abi3) and pip-installed into the venv, so the
 # tests exercise exactly what a user installs.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -30,10 +30,10 @@ if [ ! -f "$venv/.complete" ]; then
 fi
 "$venv/bin/python" --version
 
-step "build the wheel (maturin, release, abi3)"
+step "build the wheel (maturin, release code without LTO: profile wheel-test, abi3)"
 rm -rf target/wheels/csrubric-*.whl
 VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH" \
-  "$venv/bin/maturin" build --release --locked -m bindings-python/Cargo.toml --out target/wheels -q
+  "$venv/bin/maturin" build --profile wheel-test --locked -m bindings-python/Cargo.toml --out target/wheels -q
 wheel=$(ls target/wheels/csrubric-*.whl | head -n1)
 echo "built $wheel"
 

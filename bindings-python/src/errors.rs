@@ -1,13 +1,21 @@
 //! The Python exception hierarchy and the conversion of core errors into it.
 //!
 //! ```text
-//! CsrubricError                 code
+//! CsrubricError                 code (every class has every attribute below, None when
+//! │                             it does not apply)
 //! ├── RubricError               file, path, line, column, problems
 //! │   └── ValidationError       (the rubric parsed but is wrong; every problem listed)
-//! ├── InputError                file, row, id, column
+//! ├── InputError                file, row, id, column (the input column at fault)
+//! ├── OptionsError              op (`invalid_options`, `unsupported_operation`)
 //! └── ScriptError               script, line, column
 //! ```
+//!
+//! [`api_error`] maps every [`ApiError`] onto it: rubric and input errors as themselves,
+//! option problems and unknown operations as `OptionsError`, and an operation that failed
+//! as a whole (a package the plan template lacks, SLA versions that overlap) as an
+//! `InputError` with the domain's code.
 
+use csrubric::api::ApiError;
 use csrubric::health::HealthError;
 use csrubric::input::InputError as CoreInputError;
 use csrubric::rubric::RubricError as CoreRubricError;
@@ -40,6 +48,13 @@ create_exception!(
     InputError,
     CsrubricError,
     "An account (input row) is unusable: no id, a non-number, a value outside its scale."
+);
+create_exception!(
+    csrubric,
+    OptionsError,
+    CsrubricError,
+    "An operation's options are wrong (unknown option, wrong type or value; `invalid_options`) \
+     or the rubric's kind has no such operation (`unsupported_operation`); `op` names it."
 );
 create_exception!(
     csrubric,
@@ -201,13 +216,42 @@ pub fn health_error(py: Python<'_>, e: &HealthError) -> PyErr {
     )
 }
 
-/// Registers the exception classes on the module.
+/// An error of a whole request: rubric, input, options, or the operation as a whole.
+pub fn api_error(py: Python<'_>, e: &ApiError) -> PyErr {
+    match e {
+        ApiError::Rubric(r) => rubric_error(py, r),
+        ApiError::Input(i) => input_error(py, i),
+        ApiError::Options { op, .. } | ApiError::Unsupported { op, .. } => with_attrs(
+            py,
+            OptionsError::new_err(e.to_string()),
+            &[("code", s(py, e.code())), ("op", s(py, op))],
+        ),
+        ApiError::Failed { .. } => with_attrs(
+            py,
+            InputError::new_err(e.to_string()),
+            &[("code", s(py, e.code()))],
+        ),
+    }
+}
+
+/// The attributes every csrubric exception has (None unless the error sets them).
+const ATTRIBUTES: [&str; 10] = [
+    "code", "file", "path", "line", "column", "row", "id", "problems", "script", "op",
+];
+
+/// Registers the exception classes on the module, with every attribute defaulting to None
+/// on the base class, so `err.row` is always readable.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
-    m.add("CsrubricError", py.get_type::<CsrubricError>())?;
+    let base = py.get_type::<CsrubricError>();
+    for name in ATTRIBUTES {
+        base.setattr(name, py.None())?;
+    }
+    m.add("CsrubricError", base)?;
     m.add("RubricError", py.get_type::<RubricError>())?;
     m.add("ValidationError", py.get_type::<ValidationError>())?;
     m.add("InputError", py.get_type::<InputError>())?;
+    m.add("OptionsError", py.get_type::<OptionsError>())?;
     m.add("ScriptError", py.get_type::<ScriptError>())?;
     Ok(())
 }

@@ -304,7 +304,7 @@ impl Input {
     }
 }
 
-/// The result table straight from the columnar engine's answers (see [`result_batch`]).
+/// The result table straight from the columnar engine's answers, one row per input row.
 pub fn result_batch_columnar(
     ids: &ColumnBatch<'_>,
     rows: &[RowResult<'_>],

@@ -15,7 +15,62 @@ def test_hierarchy():
     assert issubclass(csrubric.ValidationError, csrubric.RubricError)
     assert issubclass(csrubric.InputError, csrubric.CsrubricError)
     assert issubclass(csrubric.ScriptError, csrubric.CsrubricError)
+    assert issubclass(csrubric.OptionsError, csrubric.CsrubricError)
+    assert not issubclass(csrubric.OptionsError, csrubric.RubricError)
     assert issubclass(csrubric.CsrubricError, Exception)
+
+
+ATTRIBUTES = ("code", "file", "path", "line", "column", "row", "id", "problems", "script", "op")
+
+
+def raised(f, *args, **kwargs) -> csrubric.CsrubricError:
+    with pytest.raises(csrubric.CsrubricError) as e:
+        f(*args, **kwargs)
+    return e.value
+
+
+def test_every_error_has_every_attribute(tmp_path):
+    errors = [
+        raised(csrubric.Rubric.from_path, tmp_path / "nope.toml"),
+        raised(csrubric.Rubric.from_toml, 'kind = "health"\nid = "x"\n'),
+        raised(csrubric.Rubric.bundled("priority/kinos").run, "score"),
+        raised(csrubric.Rubric.bundled("priority/kinos").prioritize, "no_id_column\n1\n"),
+        raised(csrubric.Rubric.bundled("priority/kinos").prioritize, [], relative="yes"),
+    ]
+    assert [type(e) for e in errors] == [csrubric.RubricError, csrubric.ValidationError, csrubric.OptionsError,
+                                         csrubric.InputError, csrubric.OptionsError]
+    for e in errors:
+        for attr in ATTRIBUTES:
+            getattr(e, attr)  # never an AttributeError
+        assert isinstance(e.code, str) and e.code
+
+
+def test_options_errors_name_the_operation_and_option():
+    kinos = csrubric.Rubric.bundled("priority/kinos")
+    e = raised(kinos.prioritize, [], relative="yes")
+    assert (type(e), e.code, e.op) == (csrubric.OptionsError, "invalid_options", "prioritize")
+    assert str(e).startswith("`prioritize` options: `relative`: "), str(e)
+    e = raised(kinos.run, "nonsense")
+    assert (e.code, e.op) == ("unsupported_operation", "nonsense")
+    assert str(e) == "a `priority` rubric has no operation `nonsense` (it has: prioritize, test)"
+
+
+def test_a_calendar_option_that_cannot_be_read_is_a_rubric_error(tmp_path):
+    playbook = csrubric.Rubric.from_path(RUBRICS / "renewal" / "slavkokernel.toml")
+    contracts = [{"id": "a", "start": "2026-01-01", "end": "2026-12-31"}]
+    e = raised(playbook.renewals, contracts, today="2026-06-01", calendar=tmp_path / "nope.toml")
+    assert type(e) is csrubric.RubricError and e.code == "rubric_io"
+    assert e.file == str(tmp_path / "nope.toml")
+    # A bundled playbook reads calendars from the bundle: a repository path is found there.
+    bundled = csrubric.Rubric.bundled("renewal/slavkokernel")
+    out = bundled.renewals(contracts, today="2026-06-01", calendar="rubrics/calendars/business-hours-berlin.toml")
+    assert out[0]["id"] == "a"
+
+
+def test_a_request_that_fails_as_a_whole_is_an_input_error_with_the_domain_code():
+    e = raised(csrubric.Rubric.bundled("health/slavkokernel").backtest,
+               [{"id": "a", "product_adoption": 50, "churned": "no"}])
+    assert type(e) is csrubric.InputError and e.code == "backtest_undefined", (e.code, str(e))
 
 
 def test_missing_file_is_a_rubric_error(tmp_path):

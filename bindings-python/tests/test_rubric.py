@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import decimal
-import re
 import json
 import sys
 
@@ -18,18 +17,16 @@ else:  # pragma: no cover
     tomllib = None
 
 
-def test_bundled_rubrics_are_the_repository_health_rubrics():
-    # Every shipped rubric of a kind this binding loads (health) is bundled.
+def test_bundled_rubrics_are_every_repository_rubric():
+    # Every shipped rubric of every kind is bundled (scripts and calendars they link to too).
     names = csrubric.bundled_rubrics()
     expected = sorted(
         str(p.relative_to(RUBRICS).with_suffix("")).replace("\\", "/")
         for p in RUBRICS.rglob("*")
         if p.suffix in (".toml", ".json")
-        and re.search(r'^kind\s*=\s*"health"', p.read_text(), re.M)
     )
-    assert "health/kinos-health" in expected  # a scripted rubric: its .rhai files are bundled too
-    assert names == expected
-    assert "health/slavkokernel" in names
+    assert sorted(names) == expected
+    assert {"health/slavkokernel", "health/kinos-health", "calendars/always-open", "priority/kinos"} <= set(names)
 
 
 @pytest.mark.parametrize("name", csrubric.bundled_rubrics())
@@ -37,9 +34,16 @@ def test_every_bundled_rubric_loads_and_matches_its_file(name):
     r = csrubric.Rubric.bundled(name)
     from_file = csrubric.Rubric.from_path(RUBRICS / f"{name}.toml")
     assert r.id == from_file.id == name
-    assert r.hash == from_file.hash
+    assert r.hash == from_file.hash and r.kind == from_file.kind
+    assert r.ops == from_file.ops and r.summary == from_file.summary
     assert csrubric.bundled_text(name) == (RUBRICS / f"{name}.toml").read_text()
-    assert r.source == f"<bundled>/{name}.toml"
+    assert r.source == f"rubrics/{name}.toml"
+    assert r.to_dict() == from_file.to_dict()
+
+
+def test_bundled_names_with_the_prefix_or_extension():
+    assert csrubric.Rubric.bundled("rubrics/health/slavkokernel.toml").id == "health/slavkokernel"
+    assert csrubric.Rubric.bundled("health/slavkokernel.toml").source == "rubrics/health/slavkokernel.toml"
 
 
 def test_properties(slavko):
@@ -83,10 +87,3 @@ def test_from_toml_and_from_json_give_the_same_rules(slavko):
     acct = {"id": "a", "product_adoption": 61, "technical_health": 77, "business_outcomes": 45,
             "relationship_health": 90, "growth_potential": 12}
     assert t.score(acct).score == j.score(acct).score == slavko.score(acct).score
-
-
-def test_module_docstring_examples_run():
-    import doctest
-
-    result = doctest.testmod(csrubric)
-    assert result.attempted >= 5 and result.failed == 0

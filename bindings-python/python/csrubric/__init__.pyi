@@ -1,62 +1,137 @@
-"""Type stubs for csrubric: customer-success scoring from rubric files."""
+"""Type stubs for csrubric: customer-success scoring and rules from rubric files."""
 
 import datetime
 import decimal
 import os
-from typing import Any, Literal, Mapping, TypeVar, overload
+from typing import Any, Iterable, Literal, Mapping, TypeVar, overload
 
 __version__: str
 
 #: The columns `Rubric.score_batch` returns, in order.
 RESULT_COLUMNS: tuple[str, ...]
 
+#: The answer keys whose decimal strings become `decimal.Decimal` (see `decode`).
+DECIMAL_FIELDS: frozenset[str]
+
+Kind = Literal[
+    "health",
+    "calendar",
+    "sla",
+    "escalation",
+    "alerts",
+    "priority",
+    "renewal",
+    "kpi",
+    "plan",
+    "triage",
+    "capacity",
+    "interventions",
+]
+"""The rubric kinds."""
+
+Op = Literal[
+    "score",
+    "history",
+    "backtest",
+    "business_time",
+    "sla",
+    "escalate",
+    "alerts",
+    "prioritize",
+    "renewals",
+    "kpi",
+    "plan",
+    "triage",
+    "capacity",
+    "interventions",
+    "test",
+]
+"""The operations of every kind (`Rubric.ops` lists one rubric's)."""
+
+Rows = Any
+"""Input rows: a list of dicts, a pandas or polars DataFrame, a pyarrow Table or
+RecordBatch, a dict of columns, CSV text (`str`) or a `pathlib.Path` to a `.csv`/`.json`
+file."""
+
+Instant = str | datetime.datetime
+"""An instant: RFC 3339 text with an offset, or an aware datetime."""
+
+Day = str | datetime.date
+"""A day: `YYYY-MM-DD` text or a date."""
+
 class CsrubricError(Exception):
-    """Base class of every csrubric error."""
+    """Base class of every csrubric error. Every attribute exists on every error; it is
+    None when it does not apply."""
 
     code: str
-    """Stable short code, such as `rubric_invalid`, `input_row`, `out_of_scale`."""
+    """Stable short code, such as `rubric_invalid`, `input_row`, `invalid_options`."""
+    file: str | None
+    """The rubric or input file (`<inline>`, `rubrics/health/x.toml`, `<pandas>`...)."""
+    path: str | None
+    """Rubric path of the first problem, such as `components[2].weight`."""
+    line: int | None
+    """1-based line (rubric file or script), when known."""
+    column: int | str | None
+    """1-based column in a rubric file or script; for an `InputError`, the input column
+    (or component) at fault."""
+    row: int | None
+    """1-based input row, when the error is about one row."""
+    id: str | None
+    """The account id, when known."""
+    problems: list[dict[str, Any]] | None
+    """A rubric error's problems: `path`, `message`, `line`, `column`."""
+    script: str | None
+    """A script error's script file."""
+    op: str | None
+    """An options error's operation."""
 
 class RubricError(CsrubricError):
     """A rubric could not be loaded (unreadable file, unsupported format, syntax error)."""
 
     file: str
-    """The rubric file as given (`<inline>`, `<bundled>/health/x.toml` for text)."""
-    path: str | None
-    """Rubric path of the first problem, such as `components[2].weight` (`.` for the file)."""
-    line: int | None
-    """1-based line of the first problem, when known."""
-    column: int | None
-    """1-based column of the first problem, when known."""
     problems: list[dict[str, Any]]
-    """Every problem: `path`, `message`, `line`, `column`."""
 
 class ValidationError(RubricError):
     """The rubric parsed but is invalid (unknown field, weights not summing to 100...)."""
 
 class InputError(CsrubricError):
-    """An account (input row or table) is unusable."""
+    """The input as a whole is unusable (malformed CSV/JSON, no `id` column, a type csrubric
+    cannot read: code `input_type`, then also a `TypeError`), one account given to
+    `Rubric.score` cannot be scored, or an operation failed as a whole for its data (the
+    domain's code, such as `unknown_value`)."""
 
-    file: str | None
-    """The input source, when the error is about a file or table."""
-    row: int | None
-    """1-based row, when the error is about one row."""
-    id: str | None
-    """The account id, when known."""
-    column: str | None
-    """The column (or component) at fault, when known."""
+class OptionsError(CsrubricError):
+    """An option is unknown or has the wrong type or value (`invalid_options`), or the
+    rubric's kind has no such operation (`unsupported_operation`)."""
+
+    op: str | None
 
 class ScriptError(CsrubricError):
-    """A rubric script failed to compile or run (reserved for script rubrics)."""
-
-    script: str | None
-    line: int | None
-    column: int | None
+    """A rubric script failed to compile or run (one account given to `Rubric.score`)."""
 
 def bundled_rubrics() -> list[str]:
-    """Names of the rubrics bundled in the wheel, such as `health/slavkokernel`."""
+    """Names of the rubrics bundled in the wheel, every kind, such as `health/slavkokernel`."""
 
 def bundled_text(name: str) -> str:
     """The text of a bundled rubric. Raises `RubricError` for an unknown name."""
+
+def decode(value: Any, key: str | None = None) -> Any:
+    """The answer rule: decimal strings under `DECIMAL_FIELDS` keys become `Decimal`s."""
+
+def to_cli_json(value: Any) -> Any:
+    """An answer back as the CLI's JSON data (every `Decimal` as its digits)."""
+
+def journey(
+    accounts: Rows,
+    *,
+    today: Day | None = None,
+    map: Literal["cradle_to_grave", "cradle-to-grave", "slavkokernel", "slavko_kernel"] | None = None,
+) -> list[dict[str, Any]]:
+    """Journey stage, owner, segment, tier, advocacy and next touch point of each account.
+
+    `today`: the day (default today, UTC). `map`: seed 004's six stages (default) or seed
+    001's five phases.
+    """
 
 class HealthResult:
     """The health score of one account, with its explanation."""
@@ -93,10 +168,26 @@ class HealthResult:
         """id, status, score (Decimal), band, action, owner, urgency."""
     def _repr_html_(self) -> str: ...
 
+class SelfTestResult:
+    """The outcome of a rubric's own `[[examples]]`; true when all passed."""
+
+    @property
+    def passed(self) -> int: ...
+    @property
+    def failed(self) -> int: ...
+    @property
+    def examples(self) -> list[dict[str, Any]]:
+        """One per example: `name`, `passed`, `diffs` (`field`, `expected`, `actual`)."""
+    @property
+    def rubric(self) -> dict[str, str]: ...
+    def __bool__(self) -> bool: ...
+    def to_dict(self) -> dict[str, Any]:
+        """As `csrubric run RUBRIC test` prints it."""
+
 _T = TypeVar("_T")
 
 class Rubric:
-    """A loaded, validated rubric."""
+    """A loaded, validated rubric of any kind."""
 
     @classmethod
     def from_path(cls, path: str | os.PathLike[str]) -> Rubric:
@@ -111,7 +202,7 @@ class Rubric:
     def bundled(cls, name: str) -> Rubric:
         """Load a bundled rubric, such as `"health/slavkokernel"`."""
     @property
-    def kind(self) -> Literal["health"]: ...
+    def kind(self) -> Kind: ...
     @property
     def id(self) -> str: ...
     @property
@@ -123,15 +214,29 @@ class Rubric:
     @property
     def source(self) -> str: ...
     @property
-    def input_columns(self) -> list[str]: ...
+    def ops(self) -> list[Op]:
+        """The operations of this rubric's kind, `test` last."""
     @property
-    def bands(self) -> list[dict[str, Any]]: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def summary(self) -> str:
+        """What `csrubric check` prints for the rubric."""
+    @property
+    def warnings(self) -> list[dict[str, Any]]:
+        """Load-time warnings: `path`, `message`."""
+    @property
+    def input_columns(self) -> list[str]:
+        """Health rubrics: the columns read. Other kinds raise `OptionsError`."""
+    @property
+    def bands(self) -> list[dict[str, Any]]:
+        """Health rubrics: the bands, top down. Other kinds raise `OptionsError`."""
+    def to_dict(self) -> dict[str, Any]:
+        """The rubric model as plain data."""
+    def run(self, op: Op | str, data: Rows = None, **options: Any) -> Any:
+        """Any operation by name: the answer `csrubric run` prints, decimals decoded."""
     def score(
         self,
         account: Mapping[str, Any],
         *,
-        at: str | datetime.datetime | None = None,
+        at: Instant | None = None,
         explain: bool = True,
     ) -> HealthResult:
         """Score one account (a mapping with `id` and input columns).
@@ -141,12 +246,74 @@ class Rubric:
         """
     @overload
     def score_batch(
-        self, data: Mapping[str, Any], *, at: str | datetime.datetime | None = None, threads: int | None = None
+        self, data: Mapping[str, Any], *, at: Instant | None = None, threads: int | None = None
     ) -> dict[str, Any]: ...
     @overload
-    def score_batch(
-        self, data: _T, *, at: str | datetime.datetime | None = None, threads: int | None = None
-    ) -> _T: ...
-    def score_batch(self, data: Any, *, at: str | datetime.datetime | None = None, threads: int | None = None) -> Any:
+    def score_batch(self, data: _T, *, at: Instant | None = None, threads: int | None = None) -> _T: ...
+    def score_batch(self, data: Any, *, at: Instant | None = None, threads: int | None = None) -> Any:
         """Score every row of a pandas/polars DataFrame, pyarrow Table/RecordBatch or dict of
         arrays; returns the same kind with `RESULT_COLUMNS`, one row per input row."""
+    def history(
+        self,
+        snapshots: Rows,
+        *,
+        carry_forward_days: int | None = None,
+        window_days: int | None = None,
+        explain: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Health: score dated snapshots (`id`, `date`), with trends and alerts."""
+    def backtest(self, accounts: Rows) -> dict[str, Any]:
+        """Health: AUC and churn per band of accounts with a `churned` cell."""
+    def shadow(self, candidate: Rubric, accounts: Rows) -> list[dict[str, Any]]:
+        """Health: each account under this rubric and a candidate; `band_changed`."""
+    def business_time(self, rows: Rows) -> list[dict[str, Any]]:
+        """Calendar: business time per row."""
+    def sla(self, tickets: Rows, *, at: Instant | None = None) -> list[dict[str, Any]]:
+        """SLA policy: each ticket's targets, due times, breaches at `at` (default now)."""
+    def escalate(self, cases: Rows, *, at: Instant | None = None) -> list[dict[str, Any]]:
+        """Escalation matrix: each case's level, owner and next escalation."""
+    def alerts(self, accounts: Rows, *, at: Instant | None = None) -> list[dict[str, Any]]:
+        """Alert rules: the alerts each account triggers."""
+    def prioritize(
+        self,
+        requests: Rows,
+        *,
+        vertical: str | None = None,
+        classification: Literal[
+            "must_have", "performance_enhancer", "delighter", "hygiene_factor", "unclassified"
+        ]
+        | None = None,
+        min_score: int | float | str | decimal.Decimal | None = None,
+        relative: bool = False,
+        explain: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Priority rubric: the kept requests best first, then the failed ones."""
+    def renewals(
+        self,
+        contracts: Rows,
+        *,
+        today: Day | None = None,
+        calendar: str | os.PathLike[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Renewal playbook: the pipeline of contracts, by next due milestone."""
+    def kpi(self, accounts: Rows) -> dict[str, Any]:
+        """KPI rubric: portfolio KPIs against targets."""
+    def plan(
+        self,
+        *,
+        kickoff: Day,
+        package: str | None = None,
+        industry: str | None = None,
+        calendar: str | os.PathLike[str] | None = None,
+        as_of: Day | None = None,
+        done: Iterable[str] = (),
+    ) -> dict[str, Any]:
+        """Plan template: a dated plan from `kickoff`; with `as_of`, its status."""
+    def triage(self, tickets: Rows) -> list[dict[str, Any]]:
+        """Triage rules: priority and route of each ticket."""
+    def capacity(self, portfolio: Rows, *, roster: Rows | None = None) -> dict[str, Any]:
+        """Capacity ratios: CSM headcount for the portfolio, against a roster."""
+    def interventions(self, accounts: Rows) -> list[dict[str, Any]]:
+        """Intervention rules: risk level and playbooks of each account."""
+    def self_test(self) -> SelfTestResult:
+        """Run the rubric's own `[[examples]]`."""

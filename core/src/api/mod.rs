@@ -573,6 +573,34 @@ impl AnyRubric {
         }
     }
 
+    /// The rubric's model as JSON: every field as loaded (defaults filled in, decimals as
+    /// strings), for bindings that show or copy a rubric (`Rubric.to_dict()` in Python).
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::api::AnyRubric;
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/health/slavkokernel.toml");
+    /// let spec = AnyRubric::from_path(path.as_ref())?.spec_json();
+    /// assert_eq!((spec["kind"].as_str(), spec["components"][0]["weight"].as_str()), (Some("health"), Some("25")));
+    /// # Ok::<(), csrubric::rubric::RubricError>(())
+    /// ```
+    pub fn spec_json(&self) -> serde_json::Value {
+        match self {
+            AnyRubric::Health(r) => to_json(r.spec()),
+            AnyRubric::Calendar(r) => to_json(r.spec()),
+            AnyRubric::Sla(r) => to_json(r.spec()),
+            AnyRubric::Escalation(r) => to_json(r.spec()),
+            AnyRubric::Alerts(r) => to_json(r.spec()),
+            AnyRubric::Priority(r) => to_json(r.spec()),
+            AnyRubric::Renewal(r) => to_json(r.spec()),
+            AnyRubric::Kpi(r) => to_json(r.spec()),
+            AnyRubric::Plan(r) => to_json(r.spec()),
+            AnyRubric::Triage(r) => to_json(r.spec()),
+            AnyRubric::Capacity(r) => to_json(r.spec()),
+            AnyRubric::Interventions(r) => to_json(r.spec()),
+        }
+    }
+
     /// The operations this rubric's kind offers, `test` last.
     pub fn ops(&self) -> &'static [&'static str] {
         match self {
