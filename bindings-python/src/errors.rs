@@ -224,7 +224,16 @@ pub fn api_error(py: Python<'_>, e: &ApiError) -> PyErr {
         ApiError::Options { op, .. } | ApiError::Unsupported { op, .. } => with_attrs(
             py,
             OptionsError::new_err(e.to_string()),
-            &[("code", s(py, e.code())), ("op", s(py, op))],
+            &[
+                ("code", s(py, e.code())),
+                ("op", s(py, op)),
+                // The option at fault (`min_score`...), `None` when not one option.
+                (
+                    "option",
+                    e.option()
+                        .map_or_else(|| py.None().into_bound(py), |o| s(py, o)),
+                ),
+            ],
         ),
         ApiError::Failed { .. } => with_attrs(
             py,

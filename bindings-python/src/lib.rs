@@ -93,6 +93,7 @@ fn options_value(op: &str, text: Option<&str>) -> Result<serde_json::Value, ApiE
     text.map_or(Ok(serde_json::Value::Null), |t| {
         serde_json::from_str(t).map_err(|e| ApiError::Options {
             op: op.to_string(),
+            option: None,
             message: format!("invalid JSON: {e}"),
         })
     })
@@ -271,6 +272,7 @@ impl NativeRubric {
         let AnyRubric::Health(other) = &candidate.rubric else {
             let e = ApiError::Options {
                 op: "shadow".into(),
+                option: None,
                 message: format!(
                     "the candidate is a `{}` rubric: a shadow run compares two health rubrics",
                     candidate.rubric.kind()

@@ -50,8 +50,9 @@ def test_options_errors_name_the_operation_and_option():
     e = raised(kinos.prioritize, [], relative="yes")
     assert (type(e), e.code, e.op) == (csrubric.OptionsError, "invalid_options", "prioritize")
     assert str(e).startswith("`prioritize` options: `relative`: "), str(e)
+    assert e.option == "relative"
     e = raised(kinos.run, "nonsense")
-    assert (e.code, e.op) == ("unsupported_operation", "nonsense")
+    assert (e.code, e.op, e.option) == ("unsupported_operation", "nonsense", None)
     assert str(e) == "a `priority` rubric has no operation `nonsense` (it has: prioritize, test)"
 
 

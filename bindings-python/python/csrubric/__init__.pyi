@@ -105,6 +105,8 @@ class OptionsError(CsrubricError):
     rubric's kind has no such operation (`unsupported_operation`)."""
 
     op: str | None
+    #: The option at fault (`min_score`, an unknown `relatve`), `None` when not one option.
+    option: str | None
 
 class ScriptError(CsrubricError):
     """A rubric script failed to compile or run (one account given to `Rubric.score`)."""
