@@ -2,7 +2,7 @@
 //! explained, batches of 1k / 100k / 1M accounts on the row path and on the columnar path,
 //! batches with missing values, and a rubric with a component script.
 //!
-//! Under `--test` (CI's smoke run) the 1M batches shrink to 10k rows.
+//! Under `cargo test` or `--test` (CI's smoke run) the 1M batches shrink to 10k rows.
 
 use std::hint::black_box;
 use std::sync::OnceLock;

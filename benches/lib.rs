@@ -15,9 +15,12 @@ pub fn rubric_path(name: &str) -> std::path::PathBuf {
         .join(name)
 }
 
-/// True under `cargo bench -- --test` (CI's smoke run): benches shrink their largest inputs.
+/// True when criterion only tests the benches (each runs once) instead of measuring them:
+/// under `cargo test` (no `--bench` argument, CI's smoke run) or `cargo bench -- --test`.
+/// Benches then shrink their largest inputs.
 pub fn smoke() -> bool {
-    std::env::args().any(|a| a == "--test")
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().any(|a| a == "--test") || !args.iter().any(|a| a == "--bench")
 }
 
 /// A deterministic sequence of pseudo-random numbers.

@@ -2,7 +2,7 @@
 //! of enhancement requests (kinos), SLA state of tickets on business-hours calendars
 //! (slavkokernel-sla), renewal schedules of contracts (both renewal playbooks).
 //!
-//! Under `--test` (CI's smoke run) the batches shrink to 2k rows.
+//! Under `cargo test` or `--test` (CI's smoke run) the batches shrink to 2k rows.
 
 use std::hint::black_box;
 

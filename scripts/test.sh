@@ -23,18 +23,19 @@ cargo fmt --all --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "cargo test (workspace)"
+step "cargo test (workspace: every target, then the doc tests)"
 # The binding crates have no Rust tests of their own (clippy checks them above; their
 # suites run below through Python and Node), so their test builds are skipped.
+# `--all-targets` includes the criterion benches, which run each benchmark once when not
+# given `--bench` (a smoke test; real numbers: benches/README.md); it leaves out the doc
+# tests, run next with the same packages (so the same features, no second build).
 mkdir -p target
-cargo test --workspace --locked --exclude csrubric-python --exclude csrubric-wasm 2>&1 |
-  tee target/test-output.txt
-
-step "benchmarks (smoke: each runs once, in the test profile)"
-# Criterion runs every benchmark once when not given `--bench`; the test profile reuses
-# the build above instead of a second, optimized one. Real numbers: benches/README.md.
-cargo test --locked -p csrubric-benches --benches
-
+pkgs=(--workspace --exclude csrubric-python --exclude csrubric-wasm)
+(
+  set -e
+  cargo test --locked "${pkgs[@]}" --all-targets
+  cargo test --locked "${pkgs[@]}" --doc
+) 2>&1 | tee target/test-output.txt
 
 step "CLI on every shipped rubric and example"
 cargo build --locked -q -p csrubric
