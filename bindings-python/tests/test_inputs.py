@@ -148,8 +148,11 @@ def test_input_errors(tmp_path):
         with pytest.raises(csrubric.InputError) as e:
             KINOS.prioritize(bad)
         assert e.value.code == "input_type" and isinstance(e.value, TypeError)
-    with pytest.raises(csrubric.InputError, match="for one row, pass"):
+    # One row given bare (a dict without columns) is the core's JSON input error, as in the
+    # CLI and the npm package.
+    with pytest.raises(csrubric.InputError, match="expected a JSON array of objects") as e:
         KINOS.prioritize(ROWS[0])
+    assert e.value.code == "input_file"
     with pytest.raises(csrubric.InputError, match="different lengths") as e:
         KINOS.prioritize({"id": ["a", "b"], "customer_impact": [1]})
     assert e.value.code == "input_file"
