@@ -529,26 +529,22 @@ impl AnyRubric {
     /// # Ok::<(), csrubric::rubric::RubricError>(())
     /// ```
     pub fn warnings(&self) -> Vec<Problem> {
+        let problem = |path: &str, message: &str| Problem {
+            path: path.to_string(),
+            message: message.to_string(),
+            line: None,
+            column: None,
+        };
         match self {
             AnyRubric::Triage(t) => t
                 .warnings()
                 .iter()
-                .map(|w| Problem {
-                    path: w.path.clone(),
-                    message: w.message.clone(),
-                    line: None,
-                    column: None,
-                })
+                .map(|w| problem(&w.path, &w.message))
                 .collect(),
             AnyRubric::Escalation(m) => m
                 .warnings()
                 .iter()
-                .map(|w| Problem {
-                    path: w.path.clone(),
-                    message: w.message.clone(),
-                    line: None,
-                    column: None,
-                })
+                .map(|w| problem(&w.path, &w.message))
                 .collect(),
             _ => Vec::new(),
         }

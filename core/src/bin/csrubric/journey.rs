@@ -9,7 +9,7 @@ use csrubric::api::{failures, Row};
 use csrubric::input;
 use csrubric::journey::JourneyMap;
 
-use crate::output::{print_json, OutputFormat, Report};
+use crate::output::{failure_cells, print_json, OutputFormat, Report};
 use crate::{CliResult, Outcome};
 
 #[derive(clap::Args)]
@@ -94,12 +94,8 @@ pub fn run(args: JourneyArgs) -> CliResult {
                         .unwrap_or_default(),
                     String::new(),
                 ],
-                Row::Failed(f) => {
-                    let mut cells = vec![f.id.clone().unwrap_or_default(), f.row.to_string()];
-                    cells.extend(std::iter::repeat_n(String::new(), 7));
-                    cells.push(f.error.message.clone());
-                    cells
-                }
+                // id, row, 7 empty cells, the message.
+                Row::Failed(f) => failure_cells(f, 10),
             };
             report.push(cells, serde_json::Value::Null, Vec::new());
         }

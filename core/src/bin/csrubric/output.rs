@@ -129,3 +129,14 @@ pub fn script_lines(what: &str, t: &csrubric::script::ScriptTrace) -> Vec<String
     lines.extend(t.trace.iter().map(|l| format!("  | {l}")));
     lines
 }
+
+/// The table cells of a failed row: id, row, empty cells, the message last.
+pub fn failure_cells(f: &csrubric::api::RowFailure, columns: usize) -> Vec<String> {
+    let mut cells = vec![f.id.clone().unwrap_or_default(), f.row.to_string()];
+    cells.extend(std::iter::repeat_n(
+        String::new(),
+        columns.saturating_sub(3),
+    ));
+    cells.push(f.error.message.clone());
+    cells
+}

@@ -13,7 +13,7 @@ use csrubric::input;
 use csrubric::playbook::{CapacityRatios, InterventionRules, PlanTemplate, TriageRules};
 use csrubric::rubric::read_from_disk;
 
-use crate::output::{print_json, OutputFormat, Report};
+use crate::output::{failure_cells, print_json, OutputFormat, Report};
 use crate::{CliResult, Outcome};
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -202,17 +202,6 @@ pub fn triage(args: TriageArgs) -> CliResult {
         report.emit(args.format)?;
     }
     rows_outcome(failures(&answer), rows.len())
-}
-
-/// The table cells of a failed row: id, row, empty cells, the message last.
-fn failure_cells(f: &csrubric::api::RowFailure, columns: usize) -> Vec<String> {
-    let mut cells = vec![f.id.clone().unwrap_or_default(), f.row.to_string()];
-    cells.extend(std::iter::repeat_n(
-        String::new(),
-        columns.saturating_sub(3),
-    ));
-    cells.push(f.error.message.clone());
-    cells
 }
 
 fn rows_outcome(failed: usize, rows: usize) -> CliResult {

@@ -9,7 +9,7 @@ use csrubric::input;
 use csrubric::renewal::RenewalPlaybook;
 use csrubric::rubric::read_from_disk;
 
-use crate::output::{print_json, OutputFormat, Report};
+use crate::output::{failure_cells, print_json, OutputFormat, Report};
 use crate::{CliResult, Outcome};
 
 #[derive(clap::Args)]
@@ -78,12 +78,8 @@ pub fn run(args: RenewalsArgs) -> CliResult {
                     r.notice_deadline.map(|d| d.to_string()).unwrap_or_default(),
                     String::new(),
                 ],
-                Row::Failed(f) => {
-                    let mut cells = vec![f.id.clone().unwrap_or_default(), f.row.to_string()];
-                    cells.extend(std::iter::repeat_n(String::new(), 7));
-                    cells.push(f.error.message.clone());
-                    cells
-                }
+                // id, row, 7 empty cells, the message.
+                Row::Failed(f) => failure_cells(f, 10),
             };
             report.push(cells, serde_json::Value::Null, Vec::new());
         }

@@ -7,7 +7,7 @@ use csrubric::api::{failures, Row};
 use csrubric::escalation::{ClockState, SlaPolicies, SlaPolicy, SlaResult};
 use csrubric::input;
 
-use crate::output::{OutputFormat, Report};
+use crate::output::{failure_cells, OutputFormat, Report};
 use crate::{parse_instant, CliResult, Outcome};
 
 #[derive(clap::Args)]
@@ -57,10 +57,11 @@ pub fn run(args: SlaArgs) -> CliResult {
             Row::Ok(s) => push(&mut report, s),
             Row::Failed(f) => {
                 eprintln!("error: {}", f.error.message);
-                let mut cells = vec![f.id.clone().unwrap_or_default(), f.row.to_string()];
-                cells.resize(COLUMNS.len() - 1, String::new());
-                cells.push(f.error.message.clone());
-                report.push(cells, serde_json::to_value(f)?, Vec::new());
+                report.push(
+                    failure_cells(f, COLUMNS.len()),
+                    serde_json::to_value(f)?,
+                    Vec::new(),
+                );
             }
         }
     }
