@@ -11,6 +11,8 @@
 //! * [`calendar`]: business-hours calendars (IANA zones, weekly hours, holidays, 24/7,
 //!   versions): working time and business days, correct across DST.
 //! * [`escalation`]: SLA policies and ticket SLA state, escalation matrices, alert triggers.
+//! * [`decision`]: decision tables over numeric ranges, dates, durations and enums, with
+//!   exact static checks (overlaps, unreachable and conflicting rows, gaps with witnesses).
 //! * [`priority`]: ranking enhancement requests (weighted scorecard, RICE, WSJF), classification and cross-vertical tiers.
 //! * [`renewal`]: renewal playbooks, dated milestone schedules and the renewal pipeline.
 //! * [`kpi`]: portfolio KPIs (NRR, GRR, churn, NPS, CSAT, CES...) with seed targets.
@@ -37,6 +39,7 @@ pub mod bundled;
 pub mod calendar;
 pub mod columns;
 pub mod decimal;
+pub mod decision;
 pub mod escalation;
 pub mod health;
 pub mod history;
