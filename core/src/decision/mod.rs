@@ -536,4 +536,6 @@ impl DecisionTable {
 }
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;

@@ -568,3 +568,46 @@ fn repeated_parts_are_not_explored_twice() {
     assert_eq!(r.findings.len(), 2, "{:?}", messages(&r));
     assert!(r.parts <= 100, "{}", r.parts);
 }
+
+#[test]
+fn gaps_below_a_part_seen_again_are_reported_under_each_path() {
+    // Where row 1 (gold, x1) and row 2 (silver, x1) do not match, only row 3 (x2 in [0, 5])
+    // can: the part "only row 3 left" is reached three ways (gold without x1, silver
+    // without x1, bronze), and each has its own gap x2 in [6, 10].
+    let r = report(
+        r#"
+hit_policy = "collect"
+[[inputs]]
+name = "x0"
+type = "enum"
+values = ["gold", "silver", "bronze"]
+[[inputs]]
+name = "x1"
+type = "boolean"
+[[inputs]]
+name = "x2"
+type = "integer"
+domain = "[0, 10]"
+[[outputs]]
+name = "o"
+[[rows]]
+inputs = { x0 = "gold", x1 = true }
+outputs = { o = "a" }
+[[rows]]
+inputs = { x0 = "silver", x1 = true }
+outputs = { o = "b" }
+[[rows]]
+inputs = { x2 = "[0, 5]" }
+outputs = { o = "c" }
+"#,
+    );
+    let hint = " (add rows for them, or set `gaps = \"warn\"`)";
+    assert_eq!(
+        messages(&r),
+        [
+            format!("Gap rows: no row matches x0 = gold, x1 = false, x2 in [6, 10], such as x0 = gold, x1 = false, x2 = 6{hint}"),
+            format!("Gap rows: no row matches x0 = silver, x1 = false, x2 in [6, 10], such as x0 = silver, x1 = false, x2 = 6{hint}"),
+            format!("Gap rows: no row matches x0 = bronze, x2 in [6, 10], such as x0 = bronze, x1 = false, x2 = 6{hint}"),
+        ]
+    );
+}
