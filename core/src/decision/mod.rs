@@ -356,7 +356,7 @@ impl DecisionTable {
     /// inputs = { usage_drop = "< 20" }
     /// outputs = { alert = "none" }
     /// "#, Format::Toml).unwrap_err();
-    /// assert_eq!(err.to_string(), "t.toml:16:1: invalid rubric: rows[1]: row 2 never answers under hit policy `first`: every input it matches is taken by earlier row(s) 1 (at usage_drop = 25, row 1 answers)");
+    /// assert_eq!(err.to_string(), "t.toml:15:1: invalid rubric: rows[1]: row 2 never answers under hit policy `first`: every input it matches is taken by earlier row(s) 1 (at usage_drop = 25, row 1 answers)");
     /// ```
     pub fn from_str_with_format(
         file: &str,
