@@ -186,25 +186,128 @@ fn non_utf8_files_name_the_file() {
     assert!(e.to_string().contains("latin1.toml"), "{e}");
 }
 
-#[test]
-fn a_rubric_100k_components_long_loads_and_scores() {
+/// A health rubric with `n` components of weight `weight` each and one band, as TOML.
+fn components_rubric(n: usize, weight: &str) -> String {
     let mut text = String::from("kind = \"health\"\nid = \"big\"\nversion = \"1\"\ntitle = \"t\"\nsource = \"s\"\nscale = \"0-100\"\n");
-    for i in 0..100_000 {
+    for i in 0..n {
         text.push_str(&format!(
-            "[[components]]\nid = \"c{i}\"\nweight = \"0.001\"\n"
+            "[[components]]\nid = \"c{i}\"\nweight = \"{weight}\"\n"
         ));
     }
     text.push_str(
         "[[bands]]\nmin = 0\nlabel = \"All\"\naction = \"x\"\nowner = \"x\"\nurgency = \"x\"\n",
     );
+    text
+}
+
+#[test]
+fn a_rubric_at_the_entry_limit_loads_and_scores() {
+    let n = csrubric::limits::RUBRIC_LIST_ENTRIES;
+    let text = components_rubric(n, "0.01");
     let r = HealthRubric::from_toml_str("big.toml", &text).unwrap_or_else(|e| panic!("{e}"));
-    let res = score(&r, &rec("a", &[("c0", "100"), ("c99999", "50")]));
+    let last = format!("c{}", n - 1);
+    let res = score(&r, &rec("a", &[("c0", "100"), (&last, "50")]));
     // Only two measured, renormalized: (100 + 50) / 2 = 75
     assert_eq!(score_text(&res), "75.00");
     // And a duplicate at the end is found, with its path.
-    let dup = text.replace("id = \"c99999\"", "id = \"c0\"");
+    let dup = text.replace(&format!("id = \"{last}\""), "id = \"c0\"");
     let e = HealthRubric::from_toml_str("big.toml", &dup).unwrap_err();
-    assert!(e.to_string().contains("components[99999].id"), "{e}");
+    assert!(
+        e.to_string().contains(&format!("components[{}].id", n - 1)),
+        "{e}"
+    );
+}
+
+// Issue 16 item 10: a 1,000,000-component rubric took 11 s and 2 GB before failing or
+// loading; the loader now refuses one entry over the limit, and any text over the byte
+// limit, before building the model.
+#[test]
+fn one_entry_over_the_limit_is_refused_naming_the_list_and_the_limit() {
+    let n = csrubric::limits::RUBRIC_LIST_ENTRIES;
+    let text = components_rubric(n + 1, "0.01");
+    assert!(
+        text.len() < csrubric::limits::RUBRIC_BYTES,
+        "the entry limit is reached first"
+    );
+    let json = toml_to_json(&text);
+    for (file, body, format) in [
+        ("big.toml", text, Format::Toml),
+        ("big.json", json, Format::Json),
+    ] {
+        let e = guarded(&format!("{file} over the entry limit"), 120, move || {
+            HealthRubric::from_str_with_format(file, &body, format).unwrap_err()
+        });
+        assert_eq!(e.code(), "rubric_invalid");
+        let problems = e.problems();
+        assert_eq!(problems.len(), 1, "{e}");
+        assert_eq!(problems[0].path, "components", "{e}");
+        let s = e.to_string();
+        assert!(
+            s.contains(file)
+                && s.contains("more than 10 000 entries")
+                && s.contains("`rubric_list_entries`"),
+            "{s}"
+        );
+        if format == Format::Toml {
+            // `components` starts on line 7 (the header takes six).
+            assert_eq!(problems[0].line, Some(7), "{e}");
+        }
+    }
+    // Tables count too: a `params` table with one key too many.
+    let mut params = String::from("kind = \"health\"\nid = \"p\"\nversion = \"1\"\ntitle = \"t\"\nsource = \"s\"\nscale = \"0-100\"\n[scripts.params]\n");
+    for i in 0..=n {
+        params.push_str(&format!("k{i} = 1\n"));
+    }
+    let e = HealthRubric::from_toml_str("params.toml", &params).unwrap_err();
+    assert_eq!(e.problems()[0].path, "scripts.params", "{e}");
+}
+
+#[test]
+fn a_rubric_over_the_byte_limit_is_refused_before_it_is_parsed() {
+    let limit = csrubric::limits::RUBRIC_BYTES;
+    let small = components_rubric(4, "25");
+    // Exactly at the limit (padded with a comment): loads.
+    let at = format!("{small}#{}\n", "x".repeat(limit - small.len() - 2));
+    assert_eq!(at.len(), limit);
+    HealthRubric::from_toml_str("at.toml", &at).unwrap_or_else(|e| panic!("{e}"));
+    // One byte more: refused at `.`, naming the size and the limit; also through the kind
+    // peek every tool runs first, and a JSON text padded with spaces.
+    let over = format!("{small}#{}\n", "x".repeat(limit - small.len() - 1));
+    let json_over = format!("{}{}", toml_to_json(&small), " ".repeat(limit));
+    for (file, body, format) in [
+        ("over.toml", over, Format::Toml),
+        ("over.json", json_over, Format::Json),
+    ] {
+        let size = body.len();
+        for e in [
+            HealthRubric::from_str_with_format(file, &body, format).unwrap_err(),
+            peek_kind(file, &body, format).unwrap_err(),
+        ] {
+            let p = e.problems();
+            assert_eq!((p.len(), p[0].path.as_str()), (1, "."), "{e}");
+            let s = e.to_string();
+            assert!(
+                s.contains(file)
+                    && s.contains(&format!("the rubric is {} bytes", group(size)))
+                    && s.contains("more than the 1 048 576 bytes")
+                    && s.contains("`rubric_bytes`"),
+                "{s}"
+            );
+        }
+    }
+}
+
+/// `1048577` as the messages write it: `1 048 577`.
+fn group(n: usize) -> String {
+    let d = n.to_string();
+    let mut out = String::new();
+    for (i, c) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[test]
@@ -399,41 +502,43 @@ fn guarded<T: Send + 'static>(what: &str, secs: u64, f: impl FnOnce() -> T + Sen
 
 // Found by the 100k-entries case: locating each validation problem re-parsed the whole TOML
 // text and counted lines from its start, so 100 000 problems took hours (2 000 took minutes).
+// Rubrics are now bounded at 10 000 entries per list: as many problems as that allows.
 #[test]
-fn problems_in_a_rubric_100k_entries_long_are_located_in_linear_time() {
+fn problems_in_a_rubric_at_the_entry_limit_are_located_in_linear_time() {
+    let n = csrubric::limits::RUBRIC_LIST_ENTRIES;
     let mut text = String::from(
         "kind = \"health\"\nid = \"big\"\nversion = \"1\"\ntitle = \"t\"\nsource = \"s\"\nscale = \"0-100\"\n",
     );
-    for i in 0..100_000 {
+    for i in 0..n {
         text.push_str(&format!("[[components]]\nid = \"c{i}\"\nweight = 0\n"));
     }
     text.push_str(
         "[[bands]]\nmin = 0\nlabel = \"All\"\naction = \"x\"\nowner = \"x\"\nurgency = \"x\"\n",
     );
-    let e = guarded("100k problems", 300, move || {
+    let e = guarded("10k problems", 300, move || {
         HealthRubric::from_toml_str("big.toml", &text).unwrap_err()
     });
     let problems = e.problems();
     // One per component (weight 0) and the sum (0 instead of 100).
-    assert_eq!(problems.len(), 100_001);
+    assert_eq!(problems.len(), n + 1);
     // Component i's block starts on line 7 + 3i; its `weight` is two lines further.
     let last = problems
         .iter()
-        .find(|p| p.path == "components[99999].weight")
+        .find(|p| p.path == format!("components[{}].weight", n - 1))
         .unwrap();
     assert_eq!(
         (last.line, last.column),
-        (Some(7 + 3 * 99_999 + 2), Some(1))
+        (Some(7 + 3 * (n - 1) + 2), Some(1))
     );
     // The message lists the first 50 and counts the rest.
     let s = e.to_string();
     assert!(
-        s.starts_with("big.toml: invalid rubric (100001 problems):"),
+        s.starts_with(&format!("big.toml: invalid rubric ({} problems):", n + 1)),
         "{}",
         &s[..200]
     );
     assert!(
-        s.ends_with("\n  ... and 99951 more problems"),
+        s.ends_with(&format!("\n  ... and {} more problems", n + 1 - 50)),
         "{}",
         &s[s.len() - 200..]
     );
@@ -955,14 +1060,15 @@ fn deeply_nested_rubrics_of_every_kind_are_errors_not_stack_overflows() {
 }
 
 #[test]
-fn ten_megabyte_values_in_rubrics_give_short_errors() {
-    let big = "x".repeat(10 * 1024 * 1024);
-    let digits = "9".repeat(10 * 1024 * 1024);
+fn half_megabyte_values_in_rubrics_give_short_errors() {
+    // Half the byte limit: larger rubrics are refused before they are parsed (below).
+    let big = "x".repeat(csrubric::limits::RUBRIC_BYTES / 2);
+    let digits = "9".repeat(csrubric::limits::RUBRIC_BYTES / 2);
     for (kind, path, text) in one_of_each_kind() {
         let base = base_of(&path);
         let (big, digits) = (big.clone(), digits.clone());
-        guarded(&format!("10 MB {kind}"), 120, move || {
-            // A 10 MB `kind` value: wrong kind, reported briefly.
+        guarded(&format!("half-MB {kind}"), 120, move || {
+            // A half-megabyte `kind` value: wrong kind, reported briefly.
             let t = text.replacen(
                 &format!("kind = \"{kind}\""),
                 &format!("kind = \"{big}\""),
@@ -974,7 +1080,7 @@ fn ten_megabyte_values_in_rubrics_give_short_errors() {
                 &kind,
             );
             assert!(s.len() < 2_000, "{kind}: a {} byte message", s.len());
-            // A 10 MB number where a number belongs (the first `= <digit>` line), as a
+            // A half-megabyte number where a number belongs (the first `= <digit>` line), as a
             // string and as a bare literal.
             let number_line = text.lines().find(|l| {
                 l.split_once(" = ").is_some_and(|(_, v)| {
@@ -1077,10 +1183,13 @@ fn hostile_numbers_anywhere_in_any_rubric_are_errors_never_panics() {
     }
 }
 
-/// The longest list of tables in a rubric, cloned to 100 000 entries: the loader finishes
-/// (accepting it or reporting problems with their paths), as TOML and as JSON.
+/// The longest list of tables in a rubric, cloned to the entry limit: the loader finishes
+/// (accepting it or reporting problems with their paths), as TOML and as JSON; one entry
+/// more is refused, naming the list (or, when the text outgrows the byte limit first, the
+/// size).
 #[test]
-fn rubrics_100k_entries_long_load_or_fail_in_bounded_time() {
+fn rubrics_at_the_entry_limit_load_or_fail_in_bounded_time() {
+    let limit = csrubric::limits::RUBRIC_LIST_ENTRIES;
     for (kind, path, text) in one_of_each_kind() {
         let base = base_of(&path);
         let mut v: serde_json::Value = toml::from_str(&text).unwrap();
@@ -1099,16 +1208,24 @@ fn rubrics_100k_entries_long_load_or_fail_in_bounded_time() {
         let key = key.clone();
         let items = list.as_array_mut().unwrap();
         let n = items.len();
-        while items.len() < 100_000 {
+        while items.len() < limit {
             let next = items[items.len() % n].clone();
             items.push(next);
         }
-        let json = serde_json::to_string(&v).unwrap();
-        let toml_text = toml::to_string(&v).unwrap();
-        guarded(&format!("100k {kind}"), 600, move || {
+        let at_limit = (
+            serde_json::to_string(&v).unwrap(),
+            toml::to_string(&v).unwrap(),
+        );
+        let list = v.get_mut(&key).unwrap().as_array_mut().unwrap();
+        list.push(list[0].clone());
+        let over = (
+            serde_json::to_string(&v).unwrap(),
+            toml::to_string(&v).unwrap(),
+        );
+        guarded(&format!("{limit} {kind}"), 600, move || {
             for (file, body, format) in [
-                ("long.json", json, Format::Json),
-                ("long.toml", toml_text, Format::Toml),
+                ("long.json", at_limit.0, Format::Json),
+                ("long.toml", at_limit.1, Format::Toml),
             ] {
                 if let Err(e) = load_kind(&kind, file, &body, format, base.as_deref()) {
                     let problems = e.problems();
@@ -1130,6 +1247,27 @@ fn rubrics_100k_entries_long_load_or_fail_in_bounded_time() {
                         "{kind} {file}: no problem under `{key}`"
                     );
                 }
+            }
+            for (file, body, format) in [
+                ("over.json", over.0, Format::Json),
+                ("over.toml", over.1, Format::Toml),
+            ] {
+                let e = load_kind(&kind, file, &body, format, base.as_deref()).unwrap_err();
+                let p = e.problems();
+                let expected = if body.len() > csrubric::limits::RUBRIC_BYTES {
+                    "."
+                } else {
+                    key.as_str()
+                };
+                assert_eq!(
+                    (p.len(), p[0].path.as_str()),
+                    (1, expected),
+                    "{kind} {file}: {e}"
+                );
+                assert!(
+                    e.to_string().contains("limit `rubric_"),
+                    "{kind} {file}: {e}"
+                );
             }
         });
     }

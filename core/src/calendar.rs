@@ -85,15 +85,13 @@ use crate::rubric::{self, Format, Problems, RubricError, Stamp, Validate};
 /// The `kind` every calendar file declares.
 pub const KIND: &str = "calendar";
 
-/// How many consecutive days without open time a search walks before giving up.
-const MAX_CLOSED_DAYS: u64 = 3_660;
-/// The longest span (in days) any single computation may cover: 400 years.
-const MAX_SPAN_DAYS: i64 = 146_097;
-/// The most working days [`Calendar::add_working_days`] may step.
-const MAX_WORKING_DAYS: i64 = 100_000;
-/// The most weekly open intervals (each day of each `[[hours]]` entry) one schedule may
-/// have; real calendars have a few dozen at most.
-const MAX_WEEKLY_INTERVALS: usize = 1_000;
+// The bounds of calendar computations (see `crate::limits`): consecutive closed days a
+// search walks, the span of one computation (400 years), working days in one step, weekly
+// open intervals of one schedule (real calendars have a few dozen at most).
+use crate::limits::{
+    CALENDAR_CLOSED_DAYS as MAX_CLOSED_DAYS, CALENDAR_SPAN_DAYS as MAX_SPAN_DAYS,
+    CALENDAR_WEEKLY_INTERVALS as MAX_WEEKLY_INTERVALS, CALENDAR_WORKING_DAYS as MAX_WORKING_DAYS,
+};
 const MINUTES_PER_DAY: u32 = 24 * 60;
 const MINUTES_PER_WEEK: u32 = 7 * MINUTES_PER_DAY;
 

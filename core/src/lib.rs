@@ -26,6 +26,7 @@
 //!   shapes shared by the CLI and the bindings.
 //! * `bundled` (feature `bundled`): the shipped rubrics embedded in the library.
 //! * [`decimal`]: how numbers are read exactly and how the final score is rounded.
+//! * [`limits`]: the resource budget, every bound on untrusted input declared once.
 //! * [`script`]: sandboxed Rhai rule scripts at named hooks; [`selftest`]: rubric examples;
 //!   [`history`]: score history, trends, alerts, shadow comparison and backtests.
 //!
@@ -46,6 +47,7 @@ pub mod history;
 pub mod input;
 pub mod journey;
 pub mod kpi;
+pub mod limits;
 pub mod playbook;
 pub mod priority;
 pub mod renewal;

@@ -130,7 +130,7 @@ fn location(p: &Problem) -> String {
 
 /// How many problems the message of an [`RubricError::Invalid`] lists; the rest are
 /// counted ([`RubricError::problems`] has them all).
-const PROBLEMS_SHOWN: usize = 50;
+use crate::limits::RUBRIC_PROBLEMS_SHOWN as PROBLEMS_SHOWN;
 
 /// `file:line:col: invalid rubric: path: message`, or one such line per problem (at most
 /// [`PROBLEMS_SHOWN`], then how many more).
@@ -369,6 +369,7 @@ pub const KINDS: &[&str] = &[
 /// ```
 pub fn peek_kind(file: &str, text: &str, format: Format) -> Result<String, RubricError> {
     let text = without_bom(text);
+    crate::limits::check_rubric(file, text, format)?;
     #[derive(Deserialize)]
     struct KindText {
         kind: Option<String>,
@@ -518,6 +519,7 @@ pub fn load<T: DeserializeOwned + Validate>(
     format: Format,
 ) -> Result<T, RubricError> {
     let text = without_bom(text);
+    crate::limits::check_rubric(file, text, format)?;
     let model: T = match format {
         Format::Toml => parse_toml(file, text)?,
         Format::Json => parse_json(file, text)?,

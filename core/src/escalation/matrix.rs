@@ -17,7 +17,7 @@ use crate::script::{Hook, LimitsSpec, Script, ScriptEngine, ScriptRef, ScriptTra
 pub const MATRIX_KIND: &str = "escalation";
 
 /// Input combinations beyond which the static checks are skipped (with a warning).
-const MAX_COMBINATIONS: u64 = 200_000;
+use crate::limits::MATRIX_COMBINATIONS as MAX_COMBINATIONS;
 
 /// How many rows may match, as in DMN decision tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]

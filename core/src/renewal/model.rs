@@ -12,12 +12,12 @@ pub const KIND: &str = "renewal";
 /// The path a contract follows when none is given.
 pub const DEFAULT_PATH: &str = "renewal";
 
-/// Largest offset accepted, in days (ten years), so date arithmetic never overflows.
-pub(crate) const MAX_OFFSET_DAYS: i64 = 3660;
-/// Largest offset accepted, in working days (about ten years of five-day weeks).
-pub(crate) const MAX_OFFSET_BUSINESS_DAYS: i64 = 2610;
-/// Largest offset accepted, in months (ten years).
-pub(crate) const MAX_OFFSET_MONTHS: i64 = 120;
+// Largest offsets accepted (ten years in days, business days or months), so date
+// arithmetic never overflows: see `crate::limits`.
+pub(crate) use crate::limits::{
+    RENEWAL_OFFSET_BUSINESS_DAYS as MAX_OFFSET_BUSINESS_DAYS,
+    RENEWAL_OFFSET_DAYS as MAX_OFFSET_DAYS, RENEWAL_OFFSET_MONTHS as MAX_OFFSET_MONTHS,
+};
 
 /// A renewal playbook file, as written.
 #[derive(Clone, Debug, Deserialize, Serialize)]

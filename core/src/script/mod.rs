@@ -287,14 +287,15 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
+        use crate::limits as l;
         Limits {
-            max_operations: 500_000,
-            max_call_levels: 16,
-            max_expr_depth: 32,
-            max_string_size: 64 * 1024,
-            max_array_size: 50_000,
-            max_map_size: 10_000,
-            deadline_ms: 100,
+            max_operations: l::SCRIPT_OPERATIONS,
+            max_call_levels: l::SCRIPT_CALL_LEVELS,
+            max_expr_depth: l::SCRIPT_EXPR_DEPTH,
+            max_string_size: l::SCRIPT_STRING_BYTES,
+            max_array_size: l::SCRIPT_ARRAY_ELEMENTS,
+            max_map_size: l::SCRIPT_MAP_ENTRIES,
+            deadline_ms: l::SCRIPT_DEADLINE_MS,
         }
     }
 }
@@ -486,7 +487,7 @@ thread_local! {
 }
 
 /// Lines of trace one call may keep (further prints are counted, not stored).
-const MAX_TRACE_LINES: usize = 64;
+use crate::limits::SCRIPT_TRACE_LINES as MAX_TRACE_LINES;
 
 /// Scopes a thread keeps for reuse (the least recently used beyond this are dropped).
 const MAX_CACHED_SCOPES: usize = 32;
@@ -546,8 +547,8 @@ impl ScriptEngine {
             .set_max_string_size(limits.max_string_size)
             .set_max_array_size(limits.max_array_size)
             .set_max_map_size(limits.max_map_size)
-            .set_max_variables(256)
-            .set_max_functions(64)
+            .set_max_variables(crate::limits::SCRIPT_VARIABLES)
+            .set_max_functions(crate::limits::SCRIPT_FUNCTIONS)
             .set_max_modules(0)
             .set_strict_variables(true);
         engine.disable_symbol("eval");
