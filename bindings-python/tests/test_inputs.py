@@ -170,3 +170,24 @@ def test_input_errors(tmp_path):
     # Rows that are not objects fail in their place; the others are answered.
     out = KINOS.prioritize([ROWS[1], "oops", 7])
     assert out[0]["id"] == "HLT-101" and [x["status"] for x in out[1:]] == ["error", "error"]
+
+
+def test_json_number_literals_are_exact(tmp_path):
+    """Issue 16 item 3: a JSON number is read digit for digit, never through a binary float.
+    Every component at 84.99499999999999999: the mean is that number, just below the tie
+    84.995, so half-up to two decimals is 84.99 (Good) from a JSON file, JSON text, a CSV
+    cell and a Decimal alike (through a float it was 84.995: 85.00 Excellent)."""
+    health = csrubric.Rubric.bundled("health/slavkokernel")
+    v = "84.99499999999999999"
+    cols = ["product_adoption", "technical_health", "business_outcomes", "relationship_health",
+            "growth_potential"]
+    j = tmp_path / "a.json"
+    j.write_text('[{"id": "a", ' + ", ".join(f'"{c}": {v}' for c in cols) + "}]")
+    c = tmp_path / "a.csv"
+    c.write_text("id," + ",".join(cols) + "\na," + ",".join([v] * len(cols)) + "\n")
+    decimals = [dict({"id": "a"}, **{k: D(v) for k in cols})]
+    for data in (j, c, decimals):
+        out = health.run("score", data)
+        assert (out[0]["score"], out[0]["band"]) == (D("84.99"), "Good"), data
+    one = health.score(decimals[0])
+    assert (one.score, one.band) == (D("84.99"), "Good")

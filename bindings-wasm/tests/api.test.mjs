@@ -159,6 +159,21 @@ test("fromJson reads the same model (round trip through the spec)", () => {
     toml.scoreBatch(csv).map((x) => [x.score, x.band]));
 });
 
+test("a JSON rubric's numbers are read exactly, not through a float", () => {
+  // Issue 16 item 3. The step edge 0.30000000000000000001 has more digits than a float
+  // holds: 0.3 (text, exact) is below it and earns the lower step (0, Low); through a float
+  // the edge was 0.3 and the account scored 100 (High).
+  const r = Rubric.fromJson(JSON.stringify({
+    kind: "health", id: "test/steps", version: "1", title: "Steps", source: "test", scale: "0-100",
+    components: [{ id: "c", label: "C", weight: 100, metrics: [{ id: "m", label: "M", weight: 100,
+      scoring: { type: "steps", steps: [{ at_least: 0, score: 0 }, { at_least: "EDGE", score: 100 }] } }] }],
+    bands: [{ min: 50, label: "High", action: "a", owner: "o", urgency: "u" },
+      { min: 0, label: "Low", action: "a", owner: "o", urgency: "u" }],
+  }).replace('"EDGE"', "0.30000000000000000001"), "steps.json");
+  const out = r.scoreBatch("id,m\nbelow,0.3\nat,0.30000000000000000001\n");
+  assert.deepEqual(out.map((x) => [x.score, x.band]), [["0.00", "Low"], ["100.00", "High"]]);
+});
+
 test("rubric errors are Errors with code, problems, path, line and column", () => {
   const syntax = throwsCode(() => Rubric.fromToml("kind = \"health\"\nid = [", "bad.toml"), "rubric_syntax");
   assert.equal(syntax.line, 2);

@@ -5,10 +5,14 @@
 //!
 //! * **strings** (`"84.995"`, CSV cells): parsed exactly, digit for digit;
 //! * **integers** in TOML/JSON: exact;
-//! * **non-integer numbers** in TOML/JSON (`weight = 12.5`): the file format's parser hands
-//!   over a binary float, which is turned back into the *shortest decimal that reads back as
-//!   the same float*. That is exactly the literal you wrote for any literal of up to 15
-//!   significant digits. Write a string when you need more digits than that.
+//! * **non-integer numbers** in JSON (`"weight": 12.5`, an account's `84.99499999999999999`):
+//!   read from their literal, digit for digit (serde_json's `arbitrary_precision`); in a
+//!   rubric, trailing zeros are dropped as TOML drops them (`99.0` is `99`), in input rows
+//!   they are kept as a CSV cell keeps them;
+//! * **non-integer numbers** in TOML (`weight = 12.5`): the TOML parser hands over a binary
+//!   float, which is turned back into the *shortest decimal that reads back as the same
+//!   float*. That is exactly the literal you wrote for any literal of up to 15 significant
+//!   digits. Write a string when you need more digits than that.
 //!
 //! Rounding is declared once per rubric by a [`Rounding`]: a number of decimals and a
 //! [`RoundingMode`]. It applies to the final score only.
@@ -40,26 +44,49 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     if t.is_empty() {
         return Err("empty value is not a number".into());
     }
+    // One sign at most: `+-0` is not a number.
     let plain = t.strip_prefix('+').unwrap_or(t);
-    if plain.contains(['e', 'E']) {
-        return Decimal::from_scientific(plain)
-            .map_err(|_| format!("`{}` is not a decimal number", excerpt(t)));
-    }
-    if !plain
-        .chars()
-        .enumerate()
-        .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && c == '-'))
-        || !plain.chars().any(|c| c.is_ascii_digit())
-    {
+    if plain.len() < t.len() && plain.starts_with(['+', '-']) || !is_number_literal(plain) {
         return Err(format!("`{}` is not a decimal number", excerpt(t)));
     }
-    if plain.len() > 64 {
-        return Err(format!(
-            "`{}` has too many digits for a decimal (at most 28 significant)",
+    let parsed = if plain.contains(['e', 'E']) {
+        Decimal::from_scientific(plain).ok()
+    } else if plain.len() > 64 {
+        None
+    } else {
+        Decimal::from_str_exact(plain).ok()
+    };
+    parsed.ok_or_else(|| {
+        format!(
+            "`{}` is outside the decimal range (at most 28 significant digits and 28 decimal \
+             places, magnitude below 7.9e28)",
             excerpt(t)
-        ));
-    }
-    Decimal::from_str_exact(plain).map_err(|e| format!("`{t}` is not a decimal number ({e})"))
+        )
+    })
+}
+
+/// True for a number as JSON writes one, with an optional fraction and exponent and digits
+/// on either side of the point (`-12.50`, `.5`, `1e3`, `2.5E-7`); a leading `+` is removed
+/// before.
+fn is_number_literal(text: &str) -> bool {
+    let body = text.strip_prefix('-').unwrap_or(text);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (
+            body.get(..i).unwrap_or(""),
+            Some(body.get(i + 1..).unwrap_or("")),
+        ),
+        None => (body, None),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (mantissa, ""),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    digits(int) && digits(frac) && !(int.is_empty() && frac.is_empty()) && exponent_ok
 }
 
 /// Turns a binary float read from a TOML/JSON literal back into the decimal that was written.
@@ -97,6 +124,9 @@ pub fn decimal_from_f64_literal(value: f64) -> Result<Decimal, String> {
 /// assert_eq!(d.0.to_string(), "12.50");
 /// let d: Dec = serde_json::from_str("12.5")?;
 /// assert_eq!(d.0.to_string(), "12.5");
+/// // A JSON literal is read digit for digit, not through a binary float.
+/// let d: Dec = serde_json::from_str("84.99499999999999999")?;
+/// assert_eq!(d.0.to_string(), "84.99499999999999999");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -129,7 +159,7 @@ impl Serialize for Dec {
 impl<'de> Deserialize<'de> for Dec {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        impl serde::de::Visitor<'_> for V {
+        impl<'de> serde::de::Visitor<'de> for V {
             type Value = Dec;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a decimal number (a number or a string such as \"12.5\")")
@@ -146,8 +176,35 @@ impl<'de> Deserialize<'de> for Dec {
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Dec, E> {
                 parse_decimal(v).map(Dec).map_err(E::custom)
             }
+            // A JSON number that is not an integer arrives as its literal (serde_json's
+            // `arbitrary_precision`): read digit for digit, trailing zeros dropped as the
+            // TOML reader drops them (`99.0` is `99` in both formats).
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Dec, A::Error> {
+                let literal = json_number_literal(map)?;
+                parse_decimal(&literal)
+                    .map(|d| Dec(d.normalize()))
+                    .map_err(serde::de::Error::custom)
+            }
         }
         d.deserialize_any(V)
+    }
+}
+
+/// The key under which serde_json (feature `arbitrary_precision`) hands a number's literal to
+/// a visitor's `visit_map`.
+pub(crate) const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// Reads the literal of a JSON number handed over as a one-entry map (see
+/// [`JSON_NUMBER_TOKEN`]); any other map is a type error.
+pub(crate) fn json_number_literal<'de, A: serde::de::MapAccess<'de>>(
+    mut map: A,
+) -> Result<String, A::Error> {
+    match map.next_key::<String>()? {
+        Some(k) if k == JSON_NUMBER_TOKEN => map.next_value::<String>(),
+        _ => Err(serde::de::Error::invalid_type(
+            serde::de::Unexpected::Map,
+            &"a decimal number (a number or a string such as \"12.5\")",
+        )),
     }
 }
 
@@ -287,6 +344,20 @@ mod tests {
         assert_eq!(parse_decimal("+7").unwrap(), Decimal::from(7));
         assert_eq!(parse_decimal("1e2").unwrap(), Decimal::from(100));
         assert_eq!(parse_decimal("-0.25").unwrap(), Decimal::new(-25, 2));
+        for bad in ["1e", "e5", "1e+", "+-1", "-+1", "1.2e3.4"] {
+            assert!(parse_decimal(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn numbers_beyond_the_decimal_range_say_so() {
+        for big in ["1e300", "-1e-300", "79228162514264337593543950336", "1e400"] {
+            let e = parse_decimal(big).unwrap_err();
+            assert!(e.contains("outside the decimal range"), "{big}: {e}");
+        }
+        assert!(parse_decimal("1,000")
+            .unwrap_err()
+            .contains("not a decimal number"));
     }
 
     #[test]

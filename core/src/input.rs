@@ -18,7 +18,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::decimal::{decimal_from_f64_literal, excerpt, parse_decimal};
+use crate::decimal::{excerpt, parse_decimal, JSON_NUMBER_TOKEN};
 
 /// One cell of an input record.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -76,23 +76,26 @@ impl Value {
     pub fn as_number(&self) -> Result<Decimal, String> {
         match self {
             Value::Number(d) => Ok(*d),
-            Value::Text(t) => Err(format!("`{}` is not a number", excerpt(t))),
+            Value::Text(t) => Err(match parse_decimal(t) {
+                // Written as a number, but beyond what a decimal holds: say so.
+                Err(why) if why.contains("outside the decimal range") => why,
+                _ => format!("`{}` is not a number", excerpt(t)),
+            }),
             Value::Bool(b) => Err(format!("`{b}` is not a number")),
             Value::Json(j) => Err(format!("`{}` is not a number", excerpt(&j.to_string()))),
         }
     }
 }
 
+/// A JSON number as written: serde_json keeps the literal (feature `arbitrary_precision`),
+/// so `84.99499999999999999` is that decimal, as the same text in a CSV cell is, never the
+/// nearest binary float. A literal outside the decimal range stays text, for the rubric to
+/// name with the reason ([`Value::as_number`]).
 fn json_number(n: &serde_json::Number) -> Value {
-    if let Some(i) = n.as_i64() {
-        return Value::Number(Decimal::from(i));
-    }
-    if let Some(u) = n.as_u64() {
-        return Value::Number(Decimal::from(u));
-    }
-    match n.as_f64().map(decimal_from_f64_literal) {
-        Some(Ok(d)) => Value::Number(d),
-        _ => Value::Text(n.to_string()),
+    let literal = n.to_string();
+    match parse_decimal(&literal) {
+        Ok(d) => Value::Number(d),
+        Err(_) => Value::Text(literal),
     }
 }
 
@@ -700,6 +703,14 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
+            if out.is_empty() && key == JSON_NUMBER_TOKEN {
+                // A number, handed over as its literal (serde_json's `arbitrary_precision`).
+                let literal: String = map.next_value()?;
+                return literal
+                    .parse::<serde_json::Number>()
+                    .map(serde_json::Value::Number)
+                    .map_err(serde::de::Error::custom);
+            }
             if out.contains_key(&key) {
                 return Err(serde::de::Error::custom(format!(
                     "duplicate key `{}`",

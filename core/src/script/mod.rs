@@ -987,7 +987,33 @@ pub(crate) fn value_to_dynamic(v: &crate::input::Value) -> Dynamic {
         Value::Number(d) => Dynamic::from_decimal(*d),
         Value::Text(t) => Dynamic::from(t.clone()),
         Value::Bool(b) => Dynamic::from_bool(*b),
-        Value::Json(j) => rhai::serde::to_dynamic(j).unwrap_or(Dynamic::UNIT),
+        Value::Json(j) => json_to_dynamic(j),
+    }
+}
+
+/// A JSON structure as a script value: integers are `INT`s, other numbers decimals read from
+/// their literal, lists arrays, objects maps. (Not `rhai::serde::to_dynamic`: serde_json's
+/// `arbitrary_precision` serializes a number as a one-entry map, not as a number.)
+fn json_to_dynamic(j: &serde_json::Value) -> Dynamic {
+    use serde_json::Value as J;
+    match j {
+        J::Null => Dynamic::UNIT,
+        J::Bool(b) => Dynamic::from_bool(*b),
+        J::Number(n) => match n.as_i64() {
+            Some(i) => Dynamic::from_int(i),
+            None => {
+                let literal = n.to_string();
+                crate::decimal::parse_decimal(&literal)
+                    .map_or_else(|_| Dynamic::from(literal), Dynamic::from_decimal)
+            }
+        },
+        J::String(s) => Dynamic::from(s.clone()),
+        J::Array(a) => Dynamic::from_array(a.iter().map(json_to_dynamic).collect()),
+        J::Object(o) => Dynamic::from_map(
+            o.iter()
+                .map(|(k, v)| (k.as_str().into(), json_to_dynamic(v)))
+                .collect(),
+        ),
     }
 }
 
