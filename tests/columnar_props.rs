@@ -6,12 +6,13 @@
 //! The expected answers are made independently of the engine: each cell is turned into a
 //! record value the way the Python binding and the JSON reader do (a float is its shortest
 //! literal via `decimal_from_f64_literal`), ids are checked by `columns::check_ids`, and every
-//! row is scored by `api::score_health_rows`.
+//! row is scored by `health::score_health_rows`.
 
-use csrubric::api::score_health_rows;
 use csrubric::columns::check_ids;
 use csrubric::decimal::decimal_from_f64_literal;
-use csrubric::health::{BatchOptions, Column, ColumnBatch, HealthRubric, RowResult, ScoreOptions};
+use csrubric::health::{
+    score_health_rows, BatchOptions, Column, ColumnBatch, HealthRubric, RowResult, ScoreOptions,
+};
 use csrubric::input::{Record, Rows, Value};
 use csrubric_tests::{as_of, health_rubric};
 use proptest::prelude::*;

@@ -1421,7 +1421,7 @@ fn every_reader_keeps_non_numbers_as_text_for_the_rubric_to_name() {
             &[&["a", "NaN"], &["b", "1,000"]],
         ))
         .unwrap();
-        let out = csrubric::api::score_health_rows(&r, &rows, &opts(), |_| Vec::new());
+        let out = csrubric::health::score_health_rows(&r, &rows, &opts(), |_| Vec::new());
         for (i, row) in out.iter().enumerate() {
             let j = row.to_json(false);
             let msg = j["error"]["message"]

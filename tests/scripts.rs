@@ -501,7 +501,7 @@ fn every_shipped_health_rubric_has_passing_examples() {
             continue;
         }
         let r = HealthRubric::from_path(&path).unwrap_or_else(|e| panic!("{e}"));
-        let outcomes = csrubric::selftest::run_examples(&r);
+        let outcomes = csrubric::health::run_examples(&r);
         assert!(outcomes.len() >= 4, "{}: too few examples", path.display());
         for o in outcomes {
             assert!(o.passed, "{}: {}: {:?}", path.display(), o.name, o.diffs);
@@ -543,7 +543,7 @@ name = "off by one cent"
 inputs = { sentiment = 70 }
 expect = { score = "70.01", band = "Good", components = { sentiment = 70 } }
 "#;
-    let outcomes = csrubric::selftest::run_examples(&load(&text));
+    let outcomes = csrubric::health::run_examples(&load(&text));
     assert!(!outcomes[0].passed);
     let diffs: Vec<String> = outcomes[0].diffs.iter().map(|d| d.to_string()).collect();
     assert_eq!(

@@ -19,8 +19,8 @@ mod table;
 use std::path::Path;
 
 use arrow_array::Array;
-use csrubric::api::{AnyRubric, ApiError, HealthRow, Input};
-use csrubric::health::{BatchOptions, ColumnBatch, HealthRubric, ScoreOptions};
+use csrubric::api::{AnyRubric, ApiError, Input};
+use csrubric::health::{BatchOptions, ColumnBatch, HealthRow, HealthRubric, ScoreOptions};
 use csrubric::input::{InputError as CoreInputError, Record};
 use csrubric::rubric::{read_from_disk, FileReader, Format, RubricError as CoreRubricError};
 use pyo3::prelude::*;

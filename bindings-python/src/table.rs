@@ -326,7 +326,7 @@ pub fn result_batch_columnar(
     let band = |f: fn(&BandInfo) -> &str| -> ArrayRef {
         Arc::new(rows.iter().map(|r| r.band.map(f)).collect::<StringArray>())
     };
-    let error = |f: fn(&csrubric::api::ErrorInfo) -> &str| -> ArrayRef {
+    let error = |f: fn(&csrubric::answer::ErrorInfo) -> &str| -> ArrayRef {
         Arc::new(
             rows.iter()
                 .map(|r| r.error.as_deref().map(f))

@@ -24,9 +24,10 @@
 mod convert;
 mod error;
 
-use csrubric::api::{score_health_rows, AnyRubric, HealthRow};
+use csrubric::api::AnyRubric;
+
 use csrubric::bundled;
-use csrubric::health::{HealthRubric, ScoreOptions};
+use csrubric::health::{score_health_rows, HealthRow, HealthRubric, ScoreOptions};
 use csrubric::input::{self, Rows};
 use csrubric::rubric::{peek_kind, Format};
 use wasm_bindgen::prelude::*;

@@ -34,6 +34,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod answer;
 pub mod api;
 #[cfg(feature = "bundled")]
 pub mod bundled;
@@ -47,6 +48,8 @@ pub mod history;
 pub mod input;
 pub mod journey;
 pub mod kpi;
+#[cfg(test)]
+mod layers;
 pub mod limits;
 pub mod playbook;
 pub mod priority;

@@ -13,8 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use csrubric::api::{score_health_rows, HealthRow};
-use csrubric::health::{HealthRubric, ScoreOptions};
+use csrubric::health::{score_health_rows, HealthRow, HealthRubric, ScoreOptions};
 use csrubric::input::read_csv;
 
 fn root() -> PathBuf {

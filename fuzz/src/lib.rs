@@ -14,10 +14,9 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Datelike, NaiveDate, Offset, TimeDelta, TimeZone, Utc};
-use csrubric::api::{score_health_rows, HealthRow};
 use csrubric::calendar::Calendar;
 use csrubric::escalation::{AlertRules, EscalationMatrix, SlaPolicy};
-use csrubric::health::{HealthRubric, ScoreOptions, Status};
+use csrubric::health::{score_health_rows, HealthRow, HealthRubric, ScoreOptions, Status};
 use csrubric::input::{read_csv, read_json, Record, Rows, Value};
 use csrubric::kpi::KpiRubric;
 use csrubric::playbook::{CapacityRatios, InterventionRules, PlanTemplate, TriageRules};

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, Row, RowFailure};
+use super::ApiError;
+use crate::answer::{Row, RowFailure};
 use crate::calendar::Calendar;
 use crate::escalation::{
     format_duration, parse_instant, AlertResult, AlertRules, EscalationMatrix, LevelMatch,

@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, ErrorInfo, Row, RowFailure};
+use super::ApiError;
+use crate::answer::{ErrorInfo, Row, RowFailure};
 use crate::health::{HealthResult, HealthRubric, ScoreOptions, Status};
 use crate::history::{
     score_portfolio_history, Alert, Backtest, HistoryOptions, HistoryPoint, ShadowRow, Trend,

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::{ApiError, Row, RowFailure};
+use super::ApiError;
+use crate::answer::{Row, RowFailure};
 use crate::calendar::Calendar;
 use crate::input::{Record, Rows};
 use crate::journey::{touch_points, JourneyDates, JourneyMap, StageInfo, TouchPoint};

@@ -11,7 +11,7 @@
 //!   functions in the submodules ([`health`], [`priority`], [`escalation`], [`lifecycle`],
 //!   [`playbook`], [`history`]) return the same answers as Rust types, which is what the CLI
 //!   prints with `--format json`.
-//! * A row that fails is a [`RowFailure`] in its place in the answer (`{id, row, status:
+//! * A row that fails is a [`crate::answer::RowFailure`] in its place in the answer (`{id, row, status:
 //!   "error", error: {code, message}}`), never a dropped row; only a problem with the whole
 //!   request (a bad rubric, unknown option, unreadable input) is an [`ApiError`].
 //!
@@ -34,10 +34,11 @@
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::input::{InputError, Rows};
 use crate::rubric::{self, FileReader, Format, Problem, RubricError, Stamp};
+use crate::selftest::Report;
 
 pub mod escalation;
 pub mod health;
@@ -46,94 +47,8 @@ pub mod lifecycle;
 pub mod playbook;
 pub mod priority;
 
-pub use health::{score_health_rows, HealthRow, HealthSummary};
-
-/// The error part of a failed row.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorInfo {
-    /// Stable short code (`out_of_scale`, `input_row`, `invalid_override`...).
-    pub code: String,
-    /// The full message, naming the row and the column.
-    pub message: String,
-}
-
-/// A row that could not be processed: it stays in its place in the answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RowFailure {
-    /// The record's id, when the row had one.
-    pub id: Option<String>,
-    /// 1-based data row.
-    pub row: usize,
-    /// Always `"error"`.
-    pub status: &'static str,
-    /// What went wrong.
-    pub error: ErrorInfo,
-}
-
-impl RowFailure {
-    /// A failure of row `row` (record `id`) with a stable `code` and a message naming the
-    /// row and the column.
-    ///
-    /// # Example
-    /// ```
-    /// use csrubric::api::RowFailure;
-    /// let f = RowFailure::new(Some("acme".into()), 3, "invalid_input", "row 3: bad".into());
-    /// assert_eq!(serde_json::to_value(&f)?["error"]["code"], "invalid_input");
-    /// # Ok::<(), serde_json::Error>(())
-    /// ```
-    pub fn new(id: Option<String>, row: usize, code: &str, message: String) -> RowFailure {
-        RowFailure {
-            id,
-            row,
-            status: "error",
-            error: ErrorInfo {
-                code: code.to_string(),
-                message,
-            },
-        }
-    }
-
-    /// The failure of a row the input reader rejected (no id, duplicate id...).
-    pub fn from_input(e: &InputError) -> RowFailure {
-        RowFailure::new(None, e.row().unwrap_or(0), e.code(), e.to_string())
-    }
-}
-
-/// One row of a batch answer: the operation's result for the row, or its failure.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum Row<T> {
-    /// The row's result.
-    Ok(T),
-    /// The row failed; the message names the row.
-    Failed(RowFailure),
-}
-
-impl<T> Row<T> {
-    /// The result, when the row did not fail.
-    pub fn ok(&self) -> Option<&T> {
-        match self {
-            Row::Ok(t) => Some(t),
-            Row::Failed(_) => None,
-        }
-    }
-
-    /// The failure, when the row failed.
-    pub fn failure(&self) -> Option<&RowFailure> {
-        match self {
-            Row::Ok(_) => None,
-            Row::Failed(f) => Some(f),
-        }
-    }
-}
-
-/// How many rows of an answer failed.
-pub fn failures<T>(rows: &[Row<T>]) -> usize {
-    rows.iter().filter(|r| r.failure().is_some()).count()
-}
-
 /// A problem with a whole request (not with one row): the rubric, the options or the input
-/// file. Row problems are [`RowFailure`]s inside the answer.
+/// file. Row problems are [`crate::answer::RowFailure`]s inside the answer.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// The rubric (or a rubric an option names) could not be loaded.
@@ -551,7 +466,7 @@ impl AnyRubric {
     }
 
     /// The rubric's `[[examples]]` (health rubrics keep theirs in their own form, see
-    /// [`crate::selftest::run_examples`]).
+    /// [`crate::health::run_examples`]).
     pub fn examples(&self) -> &[crate::selftest::Case] {
         match self {
             AnyRubric::Health(_) => &[],
@@ -566,6 +481,82 @@ impl AnyRubric {
             AnyRubric::Triage(r) => &r.spec().examples,
             AnyRubric::Capacity(r) => &r.spec().examples,
             AnyRubric::Interventions(r) => &r.spec().examples,
+        }
+    }
+
+    /// Runs the rubric's `[[examples]]` (the `test` operation): health examples through
+    /// [`crate::health::run_examples`], the others by running their operation through
+    /// [`AnyRubric::run`] and matching the answer against `expect`
+    /// ([`crate::selftest::matches`]).
+    ///
+    /// # Example
+    /// ```
+    /// use csrubric::api::AnyRubric;
+    /// use csrubric::rubric::read_from_disk;
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../rubrics/health/kinos-health.toml");
+    /// let report = AnyRubric::from_path(path.as_ref())?.test(&read_from_disk);
+    /// assert!(report.passed > 0);
+    /// assert_eq!(report.failed, 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn test(&self, reader: FileReader<'_>) -> Report {
+        use crate::selftest::{matches, Compare, Diff, ExampleOutcome};
+        let rubric = self;
+        let examples: Vec<ExampleOutcome> = match rubric {
+            AnyRubric::Health(r) => crate::health::run_examples(r),
+            other => other
+                .examples()
+                .iter()
+                .map(|case| {
+                    let op = case
+                        .op
+                        .as_deref()
+                        .unwrap_or_else(|| other.ops().first().copied().unwrap_or("test"));
+                    let input = match &case.input {
+                        serde_json::Value::Object(_) => {
+                            serde_json::Value::Array(vec![case.input.clone()])
+                        }
+                        v => v.clone(),
+                    };
+                    let answer = if op == "test" {
+                        Err(ApiError::failed(
+                            "invalid_example",
+                            "an example cannot run `test`",
+                        ))
+                    } else {
+                        other.run(op, Input::Json(&input), &case.options, reader)
+                    };
+                    let mut diffs = Vec::new();
+                    match (answer, &case.error) {
+                        (Ok(actual), None) => {
+                            matches("", &case.expect, &actual, Compare::Numeric, &mut diffs)
+                        }
+                        (Ok(_), Some(code)) => diffs.push(Diff {
+                            field: "error".into(),
+                            expected: code.clone(),
+                            actual: "(no error)".into(),
+                        }),
+                        (Err(e), Some(code)) if e.code() == code => {}
+                        (Err(e), want) => diffs.push(Diff {
+                            field: "error".into(),
+                            expected: want.clone().unwrap_or_else(|| "(none)".into()),
+                            actual: format!("{}: {e}", e.code()),
+                        }),
+                    }
+                    ExampleOutcome {
+                        name: case.name.clone(),
+                        passed: diffs.is_empty(),
+                        diffs,
+                    }
+                })
+                .collect(),
+        };
+        let passed = examples.iter().filter(|e| e.passed).count();
+        Report {
+            rubric: rubric.stamp().clone(),
+            passed,
+            failed: examples.len() - passed,
+            examples,
         }
     }
 
@@ -652,7 +643,7 @@ impl AnyRubric {
             });
         }
         if op == "test" {
-            return Ok(to_json(&crate::selftest::run(self, reader)));
+            return Ok(to_json(&self.test(reader)));
         }
         if op == "history" {
             if let AnyRubric::Health(r) = self {
@@ -830,23 +821,6 @@ pub fn rows_from_json(file: &str, rows: &serde_json::Value) -> Result<Rows, ApiE
         return Ok(Vec::new());
     }
     Ok(crate::input::read_json_value(file, rows)?)
-}
-
-/// Serializes a `Result` field as plain JSON: the value, or `{"error": ...}` (serde's default
-/// would be `{"Ok": ...}` / `{"Err": ...}`).
-pub(crate) fn result_or_error<T: Serialize, E: Serialize, S: serde::Serializer>(
-    r: &Result<T, E>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    match r {
-        Ok(v) => v.serialize(s),
-        Err(e) => {
-            let mut m = s.serialize_map(Some(1))?;
-            m.serialize_entry("error", e)?;
-            m.end()
-        }
-    }
 }
 
 fn to_json<T: Serialize>(value: &T) -> serde_json::Value {

@@ -9,7 +9,8 @@ use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::lifecycle::{optional_day, read_calendar};
-use super::{rows_from_json, ApiError, Row, RowFailure};
+use super::{rows_from_json, ApiError};
+use crate::answer::{Row, RowFailure};
 use crate::calendar::Calendar;
 use crate::input::{InputError, Record, Rows};
 use crate::playbook::{

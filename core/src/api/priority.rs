@@ -4,7 +4,8 @@
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::{ApiError, Row, RowFailure};
+use super::ApiError;
+use crate::answer::{Row, RowFailure};
 use crate::decimal::Dec;
 use crate::input::{Record, Rows};
 use crate::priority::{Class, PriorityResult, PriorityRubric, RankOptions};

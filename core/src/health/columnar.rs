@@ -17,7 +17,7 @@
 //!    path, without building a record or a ledger.
 //! 3. **Row path.** Rows that fail (a cell that is not a number, a value outside the scale,
 //!    a missing input under the `error` policy...), rows with overrides, and every row of a
-//!    rubric with scripts are scored by [`crate::api::score_health_rows`] itself, so errors
+//!    rubric with scripts are scored by [`crate::health::score_health_rows`] itself, so errors
 //!    carry the same code and message.
 //!
 //! No explanation is computed: a [`RowResult`] is the status, the rounded score, the band and
@@ -58,8 +58,10 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use super::score::{eval, term};
-use super::{BandInfo, Compiled, Direction, HealthRubric, MissingPolicy, Override, ScoreOptions};
-use crate::api::{ErrorInfo, HealthRow};
+use super::{
+    BandInfo, Compiled, Direction, HealthRow, HealthRubric, MissingPolicy, Override, ScoreOptions,
+};
+use crate::answer::ErrorInfo;
 use crate::decimal::{decimal_from_f64_literal, RoundingMode};
 use crate::input::{InputError, Record, RowRef, Value};
 
@@ -756,7 +758,7 @@ impl<'r> RowResult<'r> {
         }
     }
 
-    /// The same answer from a row-path result ([`crate::api::score_health_rows`]), with its
+    /// The same answer from a row-path result ([`crate::health::score_health_rows`]), with its
     /// band as one of `rubric`'s bands.
     pub fn from_health_row(row: &HealthRow, rubric: &'r HealthRubric) -> RowResult<'r> {
         match row {
@@ -804,7 +806,7 @@ impl HealthRubric {
     }
 
     /// Scores a batch held in columns: one [`RowResult`] per row, in order, identical to
-    /// scoring each row with [`crate::api::score_health_rows`] (without explanation).
+    /// scoring each row with [`crate::health::score_health_rows`] (without explanation).
     ///
     /// # Errors
     /// [`InputError::File`] when a column's length differs from the number of ids.
@@ -1367,8 +1369,8 @@ impl<'r, 'b, 'a> Plan<'r, 'b, 'a> {
         };
         let rows = vec![Ok(record)];
         let answer = match self.options.extra_overrides {
-            Some(extra) => crate::api::score_health_rows(self.rubric, &rows, &options, extra),
-            None => crate::api::score_health_rows(self.rubric, &rows, &options, |_| Vec::new()),
+            Some(extra) => super::score_health_rows(self.rubric, &rows, &options, extra),
+            None => super::score_health_rows(self.rubric, &rows, &options, |_| Vec::new()),
         };
         match answer.first() {
             Some(row) => RowResult::from_health_row(row, self.rubric),

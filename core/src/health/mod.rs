@@ -54,8 +54,11 @@
 //! ```
 
 mod columnar;
+mod examples;
 mod model;
+mod rows;
 mod score;
+mod script;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -64,14 +67,22 @@ pub use columnar::{
     BatchOptions, Column, ColumnBatch, ExtraOverrides, RowResult, RowStatus, Validity,
     PARALLEL_MIN_ROWS,
 };
+pub(crate) use examples::validate_examples;
+pub use examples::{run_examples, Example, Expect, EXAMPLES_AS_OF};
 pub use model::{
     BandSpec, ComponentSpec, Direction, HealthRubricFile, MetricSpec, MissingPolicy, MissingSpec,
     Scale, ScoringFunction, StepSpec, KIND,
 };
+pub use rows::{parse_overrides, score_health_rows, HealthRow, HealthSummary};
 pub use score::{
     AppliedOverride, BandInfo, ComponentLedger, ComponentSource, HealthResult, Lift, MetricLedger,
     Override, OverrideTarget, ScoreOptions, Status, WhatItTakes,
 };
+pub(crate) use script::{
+    alert_hooks, apply_adjustment, run_alert, run_component, run_metric, validate_rubric,
+    CompiledScripts,
+};
+pub use script::{Adjustment, AlertHookSpec, ComponentScoring, ScriptsSpec};
 
 use rust_decimal::Decimal;
 
@@ -217,7 +228,7 @@ pub(crate) struct Compiled {
     pub(crate) bands: Vec<Arc<BandInfo>>,
     pub(crate) min_present: Decimal,
     /// Compiled rule scripts, when the rubric has any.
-    pub(crate) scripts: Option<crate::script::CompiledScripts>,
+    pub(crate) scripts: Option<crate::health::CompiledScripts>,
 }
 
 #[derive(Debug)]
@@ -325,7 +336,7 @@ impl HealthRubric {
         reader: crate::script::FileReader<'_>,
     ) -> Result<HealthRubric, RubricError> {
         let parsed: HealthRubricFile = rubric::load(file, text, format)?;
-        let scripts = crate::script::CompiledScripts::compile(&parsed, file, reader)?;
+        let scripts = crate::health::CompiledScripts::compile(&parsed, file, reader)?;
         // Script files count in the content hash (inline sources are in `text` already).
         let hashed = match &scripts {
             Some(s) if !s.file_texts.is_empty() => format!("{text}{}", s.file_texts),
@@ -337,7 +348,7 @@ impl HealthRubric {
     fn compile(
         file: HealthRubricFile,
         stamp: impl FnOnce(&str, &str) -> Stamp,
-        scripts: Option<crate::script::CompiledScripts>,
+        scripts: Option<crate::health::CompiledScripts>,
     ) -> HealthRubric {
         let script = |i: usize, j: Option<usize>| {
             let s = scripts.as_ref()?;

@@ -42,10 +42,10 @@ pub struct HealthRubricFile {
     pub bands: Vec<BandSpec>,
     /// Rule scripts: limits, params, the adjustment hook, custom alerts (see `script`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scripts: Option<crate::script::ScriptsSpec>,
-    /// Self-tests run by `csrubric test` (see `selftest`).
+    pub scripts: Option<crate::health::ScriptsSpec>,
+    /// Self-tests run by `csrubric test` (see [`super::run_examples`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub examples: Vec<crate::selftest::Example>,
+    pub examples: Vec<super::Example>,
 }
 
 /// The rubric-wide missing-data policy.
@@ -124,7 +124,7 @@ pub struct ComponentSpec {
     pub metrics: Vec<MetricSpec>,
     /// A script that computes the component score (see `script`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scoring: Option<crate::script::ComponentScoring>,
+    pub scoring: Option<super::ComponentScoring>,
 }
 
 /// A raw metric and how it becomes a score on its component's scale.
@@ -337,7 +337,7 @@ impl Validate for HealthRubricFile {
         if let Some(scale) = scale {
             self.validate_bands(scale, p);
         }
-        crate::script::validate_rubric(self, p);
+        crate::health::validate_rubric(self, p);
     }
 }
 

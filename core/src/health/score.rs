@@ -353,7 +353,7 @@ pub struct HealthResult {
     pub what_it_takes: Option<WhatItTakes>,
     /// What the rubric's adjustment script did, if it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub adjustment: Option<crate::script::Adjustment>,
+    pub adjustment: Option<crate::health::Adjustment>,
     /// The rubric that made this result.
     pub rubric: Arc<Stamp>,
 }
@@ -434,7 +434,7 @@ pub(super) fn score(
     result.raw_score = Some(normalized(agg.raw));
     result.computed_band = computed_band.as_ref().map(|b| b.label.clone());
     result.band = computed_band.clone();
-    crate::script::apply_adjustment(rubric, account, &mut result)?;
+    crate::health::apply_adjustment(rubric, account, &mut result)?;
     if let Some(o) = band_override {
         let counts = o.active(as_of);
         if counts {
@@ -613,7 +613,7 @@ fn resolve(
             for (m, v) in c.metrics.iter().zip(&values) {
                 let (s, script) = match (&m.script, v) {
                     (Some(sc), Some(v)) => {
-                        let (s, t) = crate::script::run_metric(sc, *v, c.lo, c.hi, account, at)?;
+                        let (s, t) = crate::health::run_metric(sc, *v, c.lo, c.hi, account, at)?;
                         (Some(s), Some(t))
                     }
                     _ => (
@@ -676,7 +676,7 @@ fn resolve(
     if let Some(sc) = &c.script {
         let ids = &mut c.metrics.iter().map(|m| m.id.as_ref());
         let (s, t) =
-            crate::script::run_component(sc, computed, direct, ids, c.lo, c.hi, account, at)?;
+            crate::health::run_component(sc, computed, direct, ids, c.lo, c.hi, account, at)?;
         computed = s;
         line.script = Some(t);
     }

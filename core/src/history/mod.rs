@@ -41,6 +41,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::answer::ErrorInfo;
 use crate::health::{HealthError, HealthResult, HealthRubric, ScoreOptions};
 use crate::input::{InputError, Record, RowRef, Value};
 
@@ -186,7 +187,7 @@ pub struct HistoryPoint {
     /// 1-based row of the snapshot.
     pub row: usize,
     /// Its score, or why it could not be scored.
-    #[serde(serialize_with = "crate::api::result_or_error")]
+    #[serde(serialize_with = "crate::answer::result_or_error")]
     pub result: Result<HealthResult, ErrorInfo>,
     /// Inputs carried forward: column and the date of the value used.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -195,24 +196,6 @@ pub struct HistoryPoint {
     pub trend: Option<Trend>,
     /// Alerts that fire on this date.
     pub alerts: Vec<Alert>,
-}
-
-/// A scoring error in a history, as data.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ErrorInfo {
-    /// The error's code.
-    pub code: String,
-    /// The message.
-    pub message: String,
-}
-
-impl From<&HealthError> for ErrorInfo {
-    fn from(e: &HealthError) -> Self {
-        ErrorInfo {
-            code: e.code().to_string(),
-            message: e.to_string(),
-        }
-    }
 }
 
 /// An account's scored history, oldest first.
@@ -460,8 +443,8 @@ pub fn score_history(
             _ => {}
         }
         if let Ok(r) = &result {
-            for (spec, script) in crate::script::alert_hooks(compiled) {
-                match crate::script::run_alert(script, &record, r, &script_history) {
+            for (spec, script) in crate::health::alert_hooks(compiled) {
+                match crate::health::run_alert(script, &record, r, &script_history) {
                     Ok((Some(message), trace)) => alerts.push(Alert {
                         id: spec.id.clone(),
                         message,
@@ -650,10 +633,10 @@ pub struct ShadowRow {
     /// Whether the band that counts differs (an error on one side counts as a change).
     pub band_changed: bool,
     /// The full current result (its ledger), or its error.
-    #[serde(serialize_with = "crate::api::result_or_error")]
+    #[serde(serialize_with = "crate::answer::result_or_error")]
     pub current: Result<HealthResult, ErrorInfo>,
     /// The full candidate result, or its error.
-    #[serde(serialize_with = "crate::api::result_or_error")]
+    #[serde(serialize_with = "crate::answer::result_or_error")]
     pub candidate: Result<HealthResult, ErrorInfo>,
 }
 

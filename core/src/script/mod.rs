@@ -34,7 +34,6 @@
 //! # Ok::<(), csrubric::script::ScriptError>(())
 //! ```
 
-mod hooks;
 mod stdlib;
 
 use std::cell::{Cell, RefCell};
@@ -50,15 +49,33 @@ use rhai::{Dynamic, Engine, EvalAltResult, Scope, AST};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-pub(crate) use hooks::{
-    alert_hooks, apply_adjustment, inputs_map, run_alert, run_component, run_metric,
-    validate_rubric, CompiledScripts,
-};
-pub use hooks::{Adjustment, AlertHookSpec, ScriptTrace, ScriptsSpec};
 /// The Rhai crate, re-exported so that callers build scopes and maps with the same version.
 pub use rhai;
 
+use crate::input::Record;
 use crate::rubric::Problems;
+
+/// What a script returned for one record at one hook, and what it printed: the part of an
+/// explanation (ledger line, matrix decision, priority result) a script contributes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScriptTrace {
+    /// The script (its file, or the rubric path of inline source).
+    pub script: Arc<str>,
+    /// Its return value (serialized as text: `"91.5"`, `"true"`, `"()"`).
+    pub returned: ScriptValue,
+    /// Its `print`/`debug` lines.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub trace: Vec<String>,
+}
+
+/// The account's cells as a script map.
+pub(crate) fn inputs_map(account: &Record) -> rhai::Map {
+    account
+        .values
+        .iter()
+        .map(|(k, v)| (k.as_str().into(), value_to_dynamic(v)))
+        .collect()
+}
 
 /// A named point in a rubric where a script runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -400,21 +417,6 @@ pub struct ScriptRef {
     /// The script itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
-}
-
-/// A component's scoring function: `scoring = { type = "script", file = "x.rhai" }`.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum ComponentScoring {
-    /// The component score is computed by a script (see the `component scoring` hook).
-    Script {
-        /// A `.rhai` file, relative to the rubric file's folder.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        file: Option<String>,
-        /// The script itself.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        source: Option<String>,
-    },
 }
 
 impl ScriptRef {

@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
+use csrubric::answer::{failures, Row, RowFailure};
 use csrubric::api::escalation::{alerts, escalate, EscalateRequest};
-use csrubric::api::{failures, Row, RowFailure};
 use csrubric::escalation::{AlertResult, AlertRules, EscalationMatrix, LevelMatch, ALERTS_KIND};
 use csrubric::input;
 use csrubric::rubric;

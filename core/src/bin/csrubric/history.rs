@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
+use csrubric::answer::{failures, Row};
 use csrubric::api::history::{backtest, history, shadow, BacktestRequest, HistoryRequest};
-use csrubric::api::{failures, Row};
 use csrubric::health::HealthRubric;
 use csrubric::history::read_snapshots;
 
@@ -151,7 +151,7 @@ pub fn run_shadow(args: ShadowArgs) -> CliResult {
         "candidate_band",
         "changed",
     ]);
-    let score = |r: &Result<csrubric::health::HealthResult, csrubric::history::ErrorInfo>| match r {
+    let score = |r: &Result<csrubric::health::HealthResult, csrubric::answer::ErrorInfo>| match r {
         Ok(r) => r.score.map(|s| s.to_string()).unwrap_or_default(),
         Err(e) => format!("error: {}", e.code),
     };

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use csrubric::answer::{failures, Row};
 use csrubric::api::lifecycle::{journey, parse_day, JourneyRequest};
-use csrubric::api::{failures, Row};
 use csrubric::input;
 use csrubric::journey::JourneyMap;
 

@@ -131,7 +131,7 @@ pub fn script_lines(what: &str, t: &csrubric::script::ScriptTrace) -> Vec<String
 }
 
 /// The table cells of a failed row: id, row, empty cells, the message last.
-pub fn failure_cells(f: &csrubric::api::RowFailure, columns: usize) -> Vec<String> {
+pub fn failure_cells(f: &csrubric::answer::RowFailure, columns: usize) -> Vec<String> {
     let mut cells = vec![f.id.clone().unwrap_or_default(), f.row.to_string()];
     cells.extend(std::iter::repeat_n(
         String::new(),

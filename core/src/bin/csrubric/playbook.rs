@@ -4,11 +4,11 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use csrubric::answer::{failures, Row};
 use csrubric::api::playbook::{
     capacity as capacity_report, interventions as evaluate, plan as schedule,
     triage as triage_tickets, CapacityRequest, InterventionsRequest, PlanRequest, TriageRequest,
 };
-use csrubric::api::{failures, Row};
 use csrubric::input;
 use csrubric::playbook::{CapacityRatios, InterventionRules, PlanTemplate, TriageRules};
 use csrubric::rubric::read_from_disk;

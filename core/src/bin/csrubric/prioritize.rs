@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
+use csrubric::answer::{failures, Row};
 use csrubric::api::priority::{prioritize, PrioritizeRequest, Ranked};
-use csrubric::api::{failures, Row};
 use csrubric::decimal::Dec;
 use csrubric::input;
 use csrubric::priority::PriorityRubric;

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use csrubric::answer::{failures, Row};
 use csrubric::api::lifecycle::{parse_day, renewals, RenewalsRequest};
-use csrubric::api::{failures, Row};
 use csrubric::input;
 use csrubric::renewal::RenewalPlaybook;
 use csrubric::rubric::read_from_disk;

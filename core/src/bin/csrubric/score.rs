@@ -10,10 +10,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use csrubric::api::{score_health_rows, ErrorInfo, HealthRow, HealthSummary, RowFailure};
+use csrubric::answer::{ErrorInfo, RowFailure};
 use csrubric::health::{
-    BatchOptions, Column, ColumnBatch, HealthResult, HealthRubric, Override, RowStatus,
-    ScoreOptions, Status,
+    score_health_rows, BatchOptions, Column, ColumnBatch, HealthResult, HealthRow, HealthRubric,
+    HealthSummary, Override, RowStatus, ScoreOptions, Status,
 };
 use csrubric::input::{self, CsvStream, InputError, Rows, Value};
 

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
+use csrubric::answer::{failures, Row};
 use csrubric::api::escalation::sla_versions;
-use csrubric::api::{failures, Row};
 use csrubric::escalation::{ClockState, SlaPolicies, SlaPolicy, SlaResult};
 use csrubric::input;
 

@@ -62,5 +62,5 @@ pub fn run(args: TestArgs) -> CliResult {
 
 fn load(path: &std::path::Path) -> Result<Vec<csrubric::selftest::ExampleOutcome>, RubricError> {
     let rubric = AnyRubric::from_path(path)?;
-    Ok(csrubric::selftest::run(&rubric, &csrubric::rubric::read_from_disk).examples)
+    Ok(rubric.test(&csrubric::rubric::read_from_disk).examples)
 }

@@ -8,16 +8,14 @@ use rhai::Dynamic;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    describe, load_ref, opt_decimal, params_map, value_to_dynamic, Hook, LimitsSpec, Script,
-    ScriptEngine, ScriptError, ScriptRef, ScriptValue,
-};
+use super::{AccountRef, Compiled, HealthError, HealthResult, HealthRubricFile, ScoringFunction};
 use crate::decimal::normalized;
-use crate::health::{
-    AccountRef, Compiled, HealthError, HealthResult, HealthRubricFile, ScoringFunction,
-};
 use crate::input::Record;
 use crate::rubric::{Problem, Problems, RubricError};
+use crate::script::{
+    describe, inputs_map, load_ref, opt_decimal, params_map, value_to_dynamic, Hook, LimitsSpec,
+    Script, ScriptEngine, ScriptError, ScriptRef, ScriptTrace, ScriptValue,
+};
 
 /// A rubric's `[scripts]` table: sandbox limits, parameters every script sees, the
 /// score/band adjustment hook and custom alert triggers.
@@ -67,7 +65,7 @@ impl ScriptsSpec {
         let mut ids = std::collections::HashSet::new();
         for (i, a) in self.alerts.iter().enumerate() {
             let at = format!("scripts.alerts[{i}]");
-            super::validate_ref(a.file.as_deref(), a.source.as_deref(), &at, p);
+            crate::script::validate_ref(a.file.as_deref(), a.source.as_deref(), &at, p);
             if a.id.trim().is_empty() || !ids.insert(a.id.as_str()) {
                 p.push(
                     format!("{at}.id"),
@@ -78,17 +76,19 @@ impl ScriptsSpec {
     }
 }
 
-/// What a script returned for one record at one hook, and what it printed: the part of an
-/// explanation (ledger line, matrix decision, priority result) a script contributes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ScriptTrace {
-    /// The script (its file, or the rubric path of inline source).
-    pub script: Arc<str>,
-    /// Its return value (serialized as text: `"91.5"`, `"true"`, `"()"`).
-    pub returned: ScriptValue,
-    /// Its `print`/`debug` lines.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub trace: Vec<String>,
+/// A component's scoring function: `scoring = { type = "script", file = "x.rhai" }`.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ComponentScoring {
+    /// The component score is computed by a script (see the `component scoring` hook).
+    Script {
+        /// A `.rhai` file, relative to the rubric file's folder.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        file: Option<String>,
+        /// The script itself.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<String>,
+    },
 }
 
 /// The adjustment hook's effect on a result: what it returned, and the score and band
@@ -130,7 +130,7 @@ impl CompiledScripts {
     pub(crate) fn compile(
         file: &HealthRubricFile,
         rubric_file: &str,
-        reader: super::FileReader<'_>,
+        reader: crate::rubric::FileReader<'_>,
     ) -> Result<Option<CompiledScripts>, RubricError> {
         let has_scripts = file.scripts.is_some()
             || file.components.iter().any(|c| {
@@ -175,7 +175,7 @@ impl CompiledScripts {
         for (i, c) in file.components.iter().enumerate() {
             let at = format!("components[{i}].scoring");
             components.push(c.scoring.as_ref().and_then(|s| {
-                let super::ComponentScoring::Script { file, source } = s;
+                let ComponentScoring::Script { file, source } = s;
                 build(
                     file.as_deref(),
                     source.as_deref(),
@@ -324,15 +324,6 @@ pub(crate) fn run_component(
     Ok((Some(d), out.trace()))
 }
 
-/// The account's cells as a script map.
-pub(crate) fn inputs_map(account: &Record) -> rhai::Map {
-    account
-        .values
-        .iter()
-        .map(|(k, v)| (k.as_str().into(), value_to_dynamic(v)))
-        .collect()
-}
-
 /// Runs the adjustment hook on a scored result (no-op when the rubric has none).
 ///
 /// The script sees `id`, `score` (rounded), `raw_score`, `band`, `bands` (labels from the top
@@ -379,7 +370,7 @@ pub(crate) fn apply_adjustment(
     let expected = "(), a decimal score, a band label, or a map of score/band/cap_band/reason";
     let (mut score, mut band, mut cap, mut reason) = (None, None, None, None);
     if out.value.is_unit() {
-    } else if let Some(d) = super::to_decimal(&out.value) {
+    } else if let Some(d) = crate::script::to_decimal(&out.value) {
         score = Some(d);
     } else if out.value.is_string() {
         band = Some(out.value.to_string());
@@ -388,7 +379,7 @@ pub(crate) fn apply_adjustment(
         for (k, v) in &map {
             match k.as_str() {
                 "score" if !v.is_unit() => {
-                    score = Some(super::to_decimal(v).ok_or_else(|| {
+                    score = Some(crate::script::to_decimal(v).ok_or_else(|| {
                         script_err(&at, out.bad_value(format!("`score` must be a decimal, found {}", describe(v))))
                     })?)
                 }
@@ -489,8 +480,8 @@ pub(crate) fn validate_rubric(file: &HealthRubricFile, p: &mut Problems) {
         s.validate(p);
     }
     for (i, c) in file.components.iter().enumerate() {
-        if let Some(super::ComponentScoring::Script { file, source }) = &c.scoring {
-            super::validate_ref(
+        if let Some(ComponentScoring::Script { file, source }) = &c.scoring {
+            crate::script::validate_ref(
                 file.as_deref(),
                 source.as_deref(),
                 &format!("components[{i}].scoring"),
@@ -498,7 +489,7 @@ pub(crate) fn validate_rubric(file: &HealthRubricFile, p: &mut Problems) {
             );
         }
     }
-    crate::selftest::validate_examples(file, p);
+    super::validate_examples(file, p);
 }
 
 /// Runs a custom alert trigger: sees `id`, `score`, `band`, `components`, `inputs` (this
