@@ -10,7 +10,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "base",
         &[
-            "", "answer", "columns", "decimal", "input", "kind", "rubric", "selftest",
+            "", "answer", "columns", "decimal", "input", "kind", "limits", "rubric", "selftest",
         ],
     ),
     ("calendar", &["calendar"]),
